@@ -1,0 +1,272 @@
+"""The `mllens` command line (also `jupyter mllens`): thin applications that parse, call and print."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any, Callable
+
+from jupyter_core.application import JupyterApp
+from traitlets import Enum, Unicode, default
+from traitlets.config import Application
+
+from . import __version__
+from .errors import (
+    AnswerError,
+    LensNotFoundError,
+    LensValidationError,
+    MllensError,
+    UnknownPracticeError,
+    UnreadableNotebookError,
+    UsageError,
+)
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+
+EXIT_CODES_HELP = """Exit codes:
+    0  success
+    1  a check failed: `audit --fail-on` found open risks, `lens validate` found problems
+    2  usage error: unknown option, command, practice, status, reason or lens
+    3  unreadable input: a notebook or lens file that is missing, invalid or unreadable"""
+
+_EXIT_FOR: list[tuple[type, int]] = [
+    (UnreadableNotebookError, EXIT_UNREADABLE),
+    (LensValidationError, EXIT_UNREADABLE),
+    (UnknownPracticeError, EXIT_USAGE),
+    (AnswerError, EXIT_USAGE),
+    (LensNotFoundError, EXIT_USAGE),
+    (UsageError, EXIT_USAGE),
+    (MllensError, EXIT_UNREADABLE),
+]
+
+
+def fail(message: str, code: int) -> None:
+    """One clear line (or block) on stderr, then exit with `code`."""
+    print(f"mllens: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def exit_code_for(error: MllensError) -> int:
+    return next(code for kind, code in _EXIT_FOR if isinstance(error, kind))
+
+
+def command(start: Callable[..., int | None]) -> Callable[..., None]:
+    """Run a subcommand's start(): known errors become a message and an exit code, never a traceback."""
+
+    @functools.wraps(start)
+    def run(self: Any) -> None:
+        try:
+            code = start(self)
+        except MllensError as err:
+            fail(str(err), exit_code_for(err))
+        except BrokenPipeError:
+            sys.stderr.close()
+            code = EXIT_OK
+        sys.exit(code or EXIT_OK)
+
+    return run
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+class BaseCommand(JupyterApp):
+    """What every mllens application shares: config file lookup, a lens choice, usage errors."""
+
+    version = __version__
+    lens = Unicode("", help="Lens id or path (default: LensRegistry.default_lens).").tag(config=True)
+    positional: tuple[str, ...] = ()
+
+    @default("config_file_name")
+    def _config_file_name_default(self) -> str:
+        return "mllens_config"
+
+    def load_lens(self):
+        from .lens import LensRegistry
+
+        return LensRegistry(parent=self).get(self.lens or None)
+
+    def args(self, minimum: int | None = None) -> list[str]:
+        """The positional arguments, checked against `positional` (names; a trailing '?' is optional)."""
+        required = [p for p in self.positional if not p.endswith("?")]
+        minimum = len(required) if minimum is None else minimum
+        if not minimum <= len(self.extra_args) <= len(self.positional) and "..." not in self.positional[-1:]:
+            names = " ".join(p.upper().rstrip("?") for p in self.positional)
+            raise UsageError(f"usage: {self.name} {names}".rstrip())
+        return list(self.extra_args)
+
+    @default("log_format")
+    def _log_format_default(self) -> str:
+        return "mllens: %(message)s"
+
+    def exit(self, exit_status: int | str | None = 0) -> None:
+        """traitlets exits with 1 on a bad option value; for mllens that is a usage error."""
+        sys.exit(EXIT_USAGE if exit_status == 1 else exit_status)
+
+    def start(self) -> None:
+        if self.subapp is not None:
+            return self.subapp.start()
+        if self.subcommands:
+            given = f"unknown command {self.extra_args[0]!r}; " if self.extra_args else ""
+            fail(f"{self.name}: {given}give a command: {', '.join(sorted(self.subcommands))}", EXIT_USAGE)
+        return None
+
+
+FORMAT_ALIASES = {"format": "FormatMixin.format"}
+
+
+class LensListCommand(BaseCommand):
+    name = "mllens lens list"
+    description = "List the installed lenses: the bundled one, configured paths and `mllens.lenses` entry points."
+
+    @command
+    def start(self) -> int:
+        from .lens import Lens, LensRegistry
+
+        broken = 0
+        for key, found in LensRegistry(parent=self).available().items():
+            if isinstance(found, Lens):
+                print(f"{found.id:<20} {len(found.practices):>4} practices  {found.name}  ({found.source})")
+            else:
+                broken += 1
+                print(f"{key}: cannot load: {found}", file=sys.stderr)
+        return EXIT_UNREADABLE if broken else EXIT_OK
+
+
+class LensShowCommand(BaseCommand):
+    name = "mllens lens show"
+    description = "Show the lens, or one practice (id or 2023 alias), pillar or phase of it."
+    positional = ("id?",)
+    format = Enum(["text", "json"], "text", help="Output format.").tag(config=True)
+    aliases = {"format": "LensShowCommand.format", "lens": "BaseCommand.lens"}
+
+    @command
+    def start(self) -> int:
+        from .lens_query import lens_item
+
+        args = self.args()
+        lens = self.load_lens()
+        text, data = lens_item(lens, args[0] if args else None)
+        if self.format == "json":
+            print_json(data)
+        else:
+            print(text)
+        return EXIT_OK
+
+
+class LensValidateCommand(BaseCommand):
+    name = "mllens lens validate"
+    description = "Validate a lens folder or YAML file against the lens schema; every problem is listed."
+    positional = ("path",)
+
+    @command
+    def start(self) -> int:
+        from .lens import load_lens
+
+        (path,) = self.args()
+        try:
+            lens = load_lens(path)
+        except LensValidationError as err:
+            print("\n".join(str(p) for p in err.problems))
+            print(f"{len(err.problems)} problem(s) in {path}", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        print(f"{path}: valid lens {lens.id!r}: {len(lens.pillars)} pillars, {len(lens.phases)} phases, "
+              f"{len(lens.practices)} practices")
+        return EXIT_OK
+
+
+class LensCommand(BaseCommand):
+    name = "mllens lens"
+    description = "Inspect, validate and export lenses."
+    subcommands = {
+        "list": (LensListCommand, LensListCommand.description),
+        "show": (LensShowCommand, LensShowCommand.description),
+        "validate": (LensValidateCommand, LensValidateCommand.description),
+    }
+
+
+class AnswerCommand(BaseCommand):
+    name = "mllens answer"
+    description = (
+        "Record an answer in a notebook's metadata (nothing else in the file changes). "
+        "STATUS is done, partial, todo or not_applicable (which needs --reason)."
+    )
+    positional = ("notebook", "practice", "status")
+    note = Unicode("", help="A note to keep with the answer.").tag(config=True)
+    reason = Unicode(
+        "", help="Why the practice does not apply: out_of_scope, business_priorities, architecture_constraints, other."
+    ).tag(config=True)
+    aliases = {"note": "AnswerCommand.note", "reason": "AnswerCommand.reason", "lens": "BaseCommand.lens"}
+
+    @command
+    def start(self) -> int:
+        from .answers import make_answer, with_answer
+        from .notebook import update_namespace
+
+        path, key, status = self.args()
+        lens = self.load_lens()
+        practice = lens.practice(key)
+        answer = make_answer(status, note=self.note or None, reason=self.reason or None)
+        update_namespace(path, lambda ns: with_answer(ns, practice.id, answer, lens.id))
+        print(f"{practice.id} ({practice.title}): {status} — recorded in {path}")
+        return EXIT_OK
+
+
+class StatusCommand(BaseCommand):
+    name = "mllens status"
+    description = "Show the answers recorded in a notebook, grouped by pillar."
+    positional = ("notebook",)
+    format = Enum(["text", "json"], "text", help="Output format.").tag(config=True)
+    aliases = {"format": "StatusCommand.format", "lens": "BaseCommand.lens"}
+
+    @command
+    def start(self) -> int:
+        from .notebook import read_notebook
+        from .status import notebook_status
+        from .textview import status_text
+
+        (path,) = self.args()
+        report = notebook_status(self.load_lens(), read_notebook(path), path)
+        if self.format == "json":
+            print_json(report)
+        else:
+            print(status_text(report))
+        return EXIT_OK
+
+
+class MllensApp(BaseCommand):
+    name = "mllens"
+    description = (
+        "The AWS Well-Architected Machine Learning Lens for notebooks: answers recorded in notebook "
+        "metadata, lifecycle phases inferred from the cells, audits of whole repositories.\n\n"
+        + EXIT_CODES_HELP
+    )
+    subcommands = {
+        "lens": (LensCommand, LensCommand.description),
+        "answer": (AnswerCommand, "Record an answer for a practice in a notebook's metadata."),
+        "status": (StatusCommand, StatusCommand.description),
+    }
+
+    def print_description(self) -> None:
+        for paragraph in self.description.split("\n\n"):
+            print(paragraph + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of `mllens` and `jupyter-mllens`."""
+    from traitlets.config.loader import ArgumentError
+
+    app = MllensApp.instance()
+    try:
+        app.initialize(argv)
+    except (ArgumentError, Exception) as err:  # traitlets reports bad options as several exception kinds
+        if isinstance(err, MllensError):
+            fail(str(err), exit_code_for(err))
+        fail(f"{err}. See `mllens --help`.", EXIT_USAGE)
+    app.start()

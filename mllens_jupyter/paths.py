@@ -1,0 +1,18 @@
+"""Where the package's data lives, installed or in a source checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def lens_data_dir() -> Path:
+    """The `lens/` folder: inside the installed package, or at the root of a source checkout."""
+    installed = PACKAGE_DIR / "lens"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "lens"
+
+
+def schema_path(name: str) -> Path:
+    """A JSON schema shipped inside the package (notebook metadata and the like)."""
+    return PACKAGE_DIR / "schemas" / name

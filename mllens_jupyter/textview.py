@@ -1,0 +1,92 @@
+"""Plain-text views of the lens and of a notebook's answers, for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .lens import Lens, Phase, Pillar, Practice
+
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "  ", bullet: str = "") -> str:
+    first = indent[: len(indent) - len(bullet)] + bullet
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=first, subsequent_indent=indent)
+
+
+def practice_text(lens: Lens, practice: Practice) -> str:
+    """One practice: its place in the lens, the guidance, the questions and the link."""
+    lines = [
+        f"{practice.id}  {practice.title}",
+        f"  {lens.pillar(practice.pillar).name} · {lens.phase(practice.phase).name} · "
+        f"{practice.risk_if_absent} risk if absent · 2023 id {', '.join(practice.aliases) or '-'}",
+    ]
+    if practice.summary:
+        lines += ["", _wrap(practice.summary)]
+    if practice.questions:
+        lines += ["", "  Ask yourself:"] + [_wrap(q, "      ", "- ") for q in practice.questions]
+    if practice.improvement:
+        lines += ["", "  To improve:", _wrap(practice.improvement, "    ")]
+    if practice.evidence:
+        signals = [*practice.evidence.imports, *practice.evidence.calls, *practice.evidence.keywords]
+        lines += ["", _wrap("Code that hints at it: " + ", ".join(signals))]
+    if practice.docs_url:
+        lines += ["", f"  {practice.docs_url}"]
+    return "\n".join(lines)
+
+
+def _practice_line(practice: Practice) -> str:
+    return f"  {practice.id:<14} {practice.risk_if_absent:<6} {practice.title}"
+
+
+def pillar_text(lens: Lens, pillar: Pillar) -> str:
+    """A pillar and its practices, phase by phase."""
+    lines = [f"{pillar.name} ({pillar.id})"]
+    if pillar.summary:
+        lines.append(_wrap(pillar.summary))
+    for phase in lens.phases:
+        practices = lens.practices_for(phase=phase.id, pillar=pillar.id)
+        if practices:
+            lines += ["", f" {phase.name}"] + [_practice_line(p) for p in practices]
+    return "\n".join(lines)
+
+
+def phase_text(lens: Lens, phase: Phase) -> str:
+    """A phase, its stages and its practices, pillar by pillar."""
+    lines = [f"{phase.name} ({phase.id}) · stages: {', '.join(phase.stages)}"]
+    if phase.summary:
+        lines.append(_wrap(phase.summary))
+    for pillar in lens.pillars:
+        practices = lens.practices_for(phase=phase.id, pillar=pillar.id)
+        if practices:
+            lines += ["", f" {pillar.name}"] + [_practice_line(p) for p in practices]
+    return "\n".join(lines)
+
+
+def lens_text(lens: Lens) -> str:
+    """The lens at a glance: principles, pillars, and the phase x pillar grid of practice counts."""
+    lines = [f"{lens.name} ({lens.id}, version {lens.version or '-'})", _wrap(lens.description), ""]
+    lines.append(f"Design principles ({len(lens.design_principles)}):")
+    lines += [f"  - {d.name}" for d in lens.design_principles]
+    short = [p.prefix or p.id[:6] for p in lens.pillars]
+    lines += ["", f"Practices ({len(lens.practices)}) by phase and pillar:"]
+    lines.append(f"  {'':<30}" + "".join(f"{s:>8}" for s in short) + f"{'total':>8}")
+    for phase in lens.phases:
+        counts = [len(lens.practices_for(phase=phase.id, pillar=p.id)) for p in lens.pillars]
+        lines.append(f"  {phase.name:<30}" + "".join(f"{c:>8}" for c in counts) + f"{sum(counts):>8}")
+    lines += ["", "Show one: mllens lens show PRACTICE_ID | PILLAR | PHASE"]
+    return "\n".join(lines)
+
+
+def status_text(report: dict) -> str:
+    """A notebook's answers grouped by pillar, as built by `status.notebook_status`."""
+    lines = [f"{report['path']} · lens {report['lens']} · {report['answered']} of {report['practices']} practices answered"]
+    for pillar in report["pillars"]:
+        lines += ["", f"{pillar['name']}: {len(pillar['answers'])} of {pillar['practices']} answered"]
+        for item in pillar["answers"]:
+            extra = f" ({item['reason']})" if item.get("reason") else ""
+            note = f" — {item['note']}" if item.get("note") else ""
+            lines.append(f"  {item['id']:<14} {item['status']}{extra}  {item['title']}{note}")
+    if report["unknown"]:
+        lines += ["", "Answers for practices this lens does not have: " + ", ".join(report["unknown"])]
+    return "\n".join(lines)
