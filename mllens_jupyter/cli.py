@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 from jupyter_core.application import JupyterApp
@@ -181,6 +182,30 @@ class LensValidateCommand(BaseCommand):
         return EXIT_OK
 
 
+class LensExportCommand(BaseCommand):
+    name = "mllens lens export"
+    description = "Export the lens for another tool: `wa-tool` is a Well-Architected Tool custom-lens JSON."
+    format = Enum(["wa-tool"], "wa-tool", help="Export format.").tag(config=True)
+    output = Unicode("", help="Write to this file instead of stdout.").tag(config=True)
+    aliases = {"format": "LensExportCommand.format", "o": "LensExportCommand.output",
+               "output": "LensExportCommand.output", "lens": "BaseCommand.lens"}
+
+    @command
+    def start(self) -> int:
+        from .notebook import atomic_write_text
+        from .wa_tool import export_json
+
+        self.args()
+        text = export_json(self.load_lens())
+        if not self.output:
+            sys.stdout.write(text)
+            return EXIT_OK
+        Path(self.output).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.output, text)
+        print(f"Well-Architected Tool custom lens written to {self.output} ({len(text.encode())} bytes)")
+        return EXIT_OK
+
+
 class LensCommand(BaseCommand):
     name = "mllens lens"
     description = "Inspect, validate and export lenses."
@@ -188,6 +213,7 @@ class LensCommand(BaseCommand):
         "list": (LensListCommand, LensListCommand.description),
         "show": (LensShowCommand, LensShowCommand.description),
         "validate": (LensValidateCommand, LensValidateCommand.description),
+        "export": (LensExportCommand, LensExportCommand.description),
     }
 
 

@@ -218,7 +218,10 @@ def _duplicates(doc: SourceDocument, key: str, values: list[str], what: str = "i
 
 def _build(documents: list[SourceDocument], root: str) -> Lens:
     head = dict(documents[0].data)
-    practices = [_practice(entry) for _, _, entry in _practice_entries(documents)]
+    practices = sorted(
+        (_practice(entry) for _, _, entry in _practice_entries(documents)),
+        key=_lens_order([p["id"] for p in head["phases"]], [p["id"] for p in head["pillars"]]),
+    )
     return Lens(
         id=head["id"],
         name=head["name"],
@@ -232,6 +235,11 @@ def _build(documents: list[SourceDocument], root: str) -> Lens:
         practices=tuple(practices),
         source=root,
     )
+
+
+def _lens_order(phases: list[str], pillars: list[str]):
+    """Practices sort by phase, then pillar, then id, as the lens itself lists them."""
+    return lambda p: (phases.index(p.phase), pillars.index(p.pillar), p.id)
 
 
 def _practice(entry: dict) -> Practice:
