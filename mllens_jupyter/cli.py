@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from jupyter_core.application import JupyterApp
 from traitlets import Enum, Unicode, default
@@ -27,12 +28,14 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
+EXIT_INTERNAL = 70
 
 EXIT_CODES_HELP = """Exit codes:
     0  success
     1  a check failed: `audit --fail-on` found open risks, `lens validate` found problems
     2  usage error: unknown option, command, practice, status, reason or lens
-    3  unreadable input: a notebook or lens file that is missing, invalid or unreadable"""
+    3  unreadable input: a notebook or lens file that is missing, invalid or unreadable
+   70  internal error: a bug in mllens (rerun with --debug for the traceback)"""
 
 _EXIT_FOR: list[tuple[type, int]] = [
     (UnreadableNotebookError, EXIT_UNREADABLE),
@@ -67,6 +70,10 @@ def command(start: Callable[..., int | None]) -> Callable[..., None]:
         except BrokenPipeError:
             sys.stderr.close()
             code = EXIT_OK
+        except Exception as err:
+            if self.log_level > logging.DEBUG:
+                fail(f"internal error, please report it: {type(err).__name__}: {err}", EXIT_INTERNAL)
+            raise
         sys.exit(code or EXIT_OK)
 
     return run
@@ -88,6 +95,16 @@ class BaseCommand(JupyterApp):
     def _config_file_name_default(self) -> str:
         return "mllens_config"
 
+    def usage(self) -> str:
+        names = " ".join(f"[{p[:-1].upper()}]" if p.endswith("?") else p.upper() for p in self.positional)
+        return f"usage: {self.name} {names} [options]".replace("  ", " ")
+
+    def emit_description(self) -> Iterator[str]:
+        if not self.subcommands:
+            yield self.usage()
+            yield ""
+        yield from super().emit_description()
+
     def load_lens(self):
         from .lens import LensRegistry
 
@@ -98,8 +115,7 @@ class BaseCommand(JupyterApp):
         required = [p for p in self.positional if not p.endswith("?")]
         minimum = len(required) if minimum is None else minimum
         if not minimum <= len(self.extra_args) <= len(self.positional) and "..." not in self.positional[-1:]:
-            names = " ".join(p.upper().rstrip("?") for p in self.positional)
-            raise UsageError(f"usage: {self.name} {names}".rstrip())
+            raise UsageError(self.usage())
         return list(self.extra_args)
 
     @default("log_format")
@@ -279,20 +295,17 @@ class MllensApp(BaseCommand):
         "status": (StatusCommand, StatusCommand.description),
     }
 
-    def print_description(self) -> None:
-        for paragraph in self.description.split("\n\n"):
-            print(paragraph + "\n")
-
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `mllens` and `jupyter-mllens`."""
+    from traitlets import TraitError
     from traitlets.config.loader import ArgumentError
 
     app = MllensApp.instance()
     try:
         app.initialize(argv)
-    except (ArgumentError, Exception) as err:  # traitlets reports bad options as several exception kinds
-        if isinstance(err, MllensError):
-            fail(str(err), exit_code_for(err))
+    except MllensError as err:
+        fail(str(err), exit_code_for(err))
+    except (ArgumentError, TraitError, ValueError) as err:
         fail(f"{err}. See `mllens --help`.", EXIT_USAGE)
     app.start()
