@@ -1,0 +1,249 @@
+"""Accuracy of stage inference: cell-level stages and notebook-level stage presence against labelled data.
+
+0. Cell labels: benchmarks/data/cell_labels.jsonl, code cells of whole notebooks (Kaggle notebooks of
+   the DS-Pipeline set and notebooks of shared/corpora) labelled by hand by this project with the
+   stages a careful data scientist gives each cell (see benchmarks/data/README.md). Inference runs on
+   each notebook's code cells alone, comments stripped, in order; a cell's predicted stage set is
+   compared with its labelled set. Precision = correct predicted labels / predicted labels, recall =
+   correct predicted labels / labelled labels, per stage and micro-averaged; `dev` is the split the
+   rules were tuned on, `check` the notebooks kept aside to see whether tuning generalises.
+
+1. Expert labels: 33 Kaggle notebooks labelled with the pipeline stages they contain (Biswas, Wardat,
+   Rajan, ICSE 2022), shared/data/phase-labels/dspipeline_notebook_level.jsonl. Each notebook comes as
+   a Python export whose markdown cells are `#` comments; the labels were drawn from those headings,
+   so comments are stripped and inference runs on code alone, cell by cell (cells split at the
+   export's `# In[ ]:` markers). Our stages map onto the label set as:
+     data_collection -> data_collection, data_preprocessing -> data_preprocessing,
+     exploration or visualization -> exploration_visualization, feature_engineering -> feature_engineering,
+     training or tuning -> training (tuning trains models), evaluation -> evaluation,
+     deployment -> deployment (the labels map test-set prediction, PRD, to deployment).
+   A notebook counts for a stage when any of its code cells has it.
+
+2. Weak labels from folder names of the real corpora (whole notebooks, markdown included). Each rule
+   says which stages a notebook under that path must show (any of them), or must not show:
+     sagemaker-examples/deploy_and_monitor          deployment or monitoring
+     sagemaker-examples/build_and_train_models      training or tuning
+     sagemaker-examples/prepare_data                 data_collection, data_preprocessing, exploration or
+                                                     feature_engineering
+     a folder or file name with model_monitor / monitoring / clarify_model_bias_monitor   monitoring
+     ... with hyperparameter_tun / hpo / automatic_model_tun / hyperparameter-tune        tuning
+     ... with batch_transform / batch_inference / deploy / inference / endpoint           deployment
+     ... with feature_store                                                           feature_engineering
+     azureml-notebooks .../training/ , /ml-frameworks/                                    training
+     azureml-notebooks .../work-with-data/                                                data_collection
+   and, as negatives (to measure precision): a prepare_data notebook monitors no model and tunes no
+   hyperparameters; a build_and_train_models notebook whose path does not mention monitoring monitors
+   no model.
+
+Prints precision and recall per stage (or rule) and overall. Run: python benchmarks/inference_accuracy.py
+[--shared PATH] [--verbose].
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from mllens_jupyter.inference import infer_cells, infer_notebook  # noqa: E402
+
+LABELS_FILE = Path("data/phase-labels/dspipeline_notebook_level.jsonl")
+CELL_LABELS = REPO / "benchmarks" / "data" / "cell_labels.jsonl"
+TO_LABEL = {
+    "data_collection": "data_collection",
+    "data_preprocessing": "data_preprocessing",
+    "exploration": "exploration_visualization",
+    "visualization": "exploration_visualization",
+    "feature_engineering": "feature_engineering",
+    "training": "training",
+    "tuning": "training",
+    "evaluation": "evaluation",
+    "deployment": "deployment",
+}
+CELL_MARKER = re.compile(r"^# In\[[^\]]*\]:\s*$", re.MULTILINE)
+
+DATA_STAGES = {"data_collection", "data_preprocessing", "exploration", "feature_engineering"}
+WEAK_RULES: list[tuple[str, str, set[str], bool]] = [
+    # (rule name, path regex, stages, expected present)
+    ("deploy_and_monitor: deployment|monitoring", r"deploy_and_monitor/", {"deployment", "monitoring"}, True),
+    ("build_and_train_models: training|tuning", r"build_and_train_models/", {"training", "tuning"}, True),
+    ("prepare_data: data processing", r"prepare_data/", DATA_STAGES, True),
+    ("name says monitoring: monitoring", r"model_monitor|monitoring|bias_monitor", {"monitoring"}, True),
+    ("name says tuning: tuning", r"hyperparameter_tun|[_-]hpo|automatic_model_tun|hyperparameter-tune", {"tuning"}, True),
+    ("name says deployment: deployment", r"batch_transform|batch_inference|deploy|inference|endpoint", {"deployment"}, True),
+    ("name says feature store: feature_engineering", r"feature_store", {"feature_engineering"}, True),
+    ("azureml training: training", r"azureml-notebooks/.*(/training/|/ml-frameworks/)", {"training", "tuning"}, True),
+    ("azureml data: data_collection", r"azureml-notebooks/.*/work-with-data/", {"data_collection"}, True),
+    ("prepare_data: no monitoring", r"prepare_data/", {"monitoring"}, False),
+    ("prepare_data: no tuning", r"prepare_data/", {"tuning"}, False),
+    ("build_and_train_models: no monitoring", r"build_and_train_models/(?!.*monitor)", {"monitoring"}, False),
+]
+
+
+def default_shared() -> Path:
+    return Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def code_cells(export: str) -> list[dict]:
+    """The code cells of a Python export, comments (the markdown) stripped."""
+    cells = []
+    for chunk in CELL_MARKER.split(export):
+        lines = [line for line in chunk.splitlines() if not line.lstrip().startswith("#")]
+        source = "\n".join(lines).strip()
+        if source:
+            cells.append({"cell_type": "code", "source": source})
+    return cells
+
+
+def notebook_labels(cells: list[dict]) -> set[str]:
+    found: set[str] = set()
+    for cell in infer_cells(cells):
+        found.update(TO_LABEL[s] for s in cell["stages"] if s in TO_LABEL)
+    return found
+
+
+def ratio(a: int, b: int) -> str:
+    return f"{100 * a / b:5.1f}%" if b else "   n/a"
+
+
+def expert_benchmark(shared: Path, verbose: bool) -> tuple[int, int, int]:
+    records = [json.loads(line) for line in (shared / LABELS_FILE).read_text(encoding="utf-8").splitlines() if line]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, fp, fn, tn
+    for record in records:
+        predicted = notebook_labels(code_cells(record["code"]))
+        truth = set(record["label_mapped"])
+        for stage in set(TO_LABEL.values()):
+            found, labelled = stage in predicted, stage in truth
+            counts[stage][0 if found and labelled else 1 if found else 2 if labelled else 3] += 1
+        if verbose and predicted != truth:
+            print(f"  {record['notebook_id']}: missed {sorted(truth - predicted)} extra {sorted(predicted - truth)}")
+    print(f"\nExpert labels (DS-Pipeline, {len(records)} Kaggle notebooks, code only, notebook-level presence)")
+    return print_table(counts)
+
+
+def print_table(counts: dict[str, list[int]]) -> tuple[int, int, int]:
+    print(f"  {'stage':48} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}  precision  recall")
+    total = [0, 0, 0, 0]
+    for stage in sorted(counts):
+        tp, fp, fn, tn = counts[stage]
+        total = [a + b for a, b in zip(total, counts[stage])]
+        print(f"  {stage:48} {tp:4} {fp:4} {fn:4} {tn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    tp, fp, fn, tn = total
+    print(f"  {'overall (micro)':48} {tp:4} {fp:4} {fn:4} {tn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    return tp, fp, fn
+
+
+def labelled_cells(path: Path = CELL_LABELS) -> dict[str, list[dict]]:
+    """The hand-labelled cells, grouped by notebook, in cell order."""
+    notebooks: dict[str, list[dict]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            notebooks[record["notebook"]].append(record)
+    return {name: sorted(cells, key=lambda r: r["cell"]) for name, cells in notebooks.items()}
+
+
+def predicted_cells(records: list[dict]) -> list[set[str]]:
+    """Each labelled cell's predicted stages, the notebook's code cells inferred in order."""
+    results = infer_cells([{"cell_type": "code", "source": r["code"]} for r in records])
+    return [set(result["stages"]) for result in results]
+
+
+def cell_counts(pairs: list[tuple[set[str], set[str]]]) -> dict[str, list[int]]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for predicted, truth in pairs:
+        for stage in predicted | truth:
+            counts[stage][0 if stage in predicted and stage in truth else 1 if stage in predicted else 2] += 1
+    return counts
+
+
+def micro(counts: dict[str, list[int]]) -> tuple[int, int, int]:
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    return tp, fp, fn
+
+
+def cell_benchmark(verbose: bool) -> tuple[int, int, int]:
+    scored: dict[str, list[tuple[set[str], set[str]]]] = defaultdict(list)
+    for name, records in labelled_cells().items():
+        for record, predicted in zip(records, predicted_cells(records)):
+            truth = set(record["stages"])
+            for group in ("all", record["split"], f"{record['split']}/{record['source']}"):
+                scored[group].append((predicted, truth))
+            if verbose and predicted != truth:
+                print(f"  {name} [{record['cell']}]: missed {sorted(truth - predicted)} extra {sorted(predicted - truth)}")
+    counts = cell_counts(scored["all"])
+    print(f"\nCell labels (hand-labelled, {len(scored['all'])} code cells of {len(labelled_cells())} notebooks, "
+          "code only, per cell)")
+    print(f"  {'stage':48} {'TP':>4} {'FP':>4} {'FN':>4}  precision  recall")
+    for stage in sorted(counts):
+        tp, fp, fn, _ = counts[stage]
+        print(f"  {stage:48} {tp:4} {fp:4} {fn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    for group in sorted(scored):
+        tp, fp, fn = micro(cell_counts(scored[group]))
+        label = f"micro, {group} ({len(scored[group])} cells)"
+        print(f"  {label:48} {tp:4} {fp:4} {fn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    return micro(counts)
+
+
+def corpus_notebooks(shared: Path):
+    for path in sorted((shared / "corpora").rglob("*.ipynb")):
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        yield path.relative_to(shared / "corpora").as_posix(), notebook
+
+
+def weak_benchmark(shared: Path, verbose: bool) -> tuple[int, int, int]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    normalised = [(name, re.compile(pattern), stages, present) for name, pattern, stages, present in WEAK_RULES]
+    notebooks = 0
+    for relative, notebook in corpus_notebooks(shared):
+        path = re.sub(r"/\s+", "/", relative)
+        rules = [(n, s, p) for n, pattern, s, p in normalised if pattern.search(path)]
+        if not rules:
+            continue
+        notebooks += 1
+        result = infer_notebook(notebook)
+        found = {stage for cell in result["cells"] if cell["cell_type"] == "code" for stage in cell["stages"]}
+        for name, stages, present in rules:
+            shown = bool(found & stages)
+            if present:
+                counts[name][0 if shown else 2] += 1
+            else:
+                counts[name][1 if shown else 3] += 1
+            if verbose and shown != present:
+                print(f"  {relative}: {name}: {'missed' if present else 'found'}")
+    print(f"\nWeak labels from folder names ({notebooks} notebooks of shared/corpora; a 'no ...' rule has only "
+          "negatives: its FP and TN measure precision)")
+    return print_table(counts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=default_shared(), help="the shared/ folder")
+    parser.add_argument("--verbose", action="store_true", help="list each notebook that disagrees")
+    parser.add_argument("--only", choices=["cells", "expert", "weak"], help="run one of the benchmarks")
+    args = parser.parse_args(argv)
+    if args.only in (None, "cells"):
+        cell_benchmark(args.verbose)
+    if args.only == "cells":
+        return 0
+    if not (args.shared / LABELS_FILE).is_file():
+        print(f"no labelled data under {args.shared}; give --shared PATH", file=sys.stderr)
+        return 2
+    if args.only in (None, "expert"):
+        expert_benchmark(args.shared, args.verbose)
+    if args.only in (None, "weak"):
+        weak_benchmark(args.shared, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,605 @@
+"""A code cell's source turned into facts: imports, calls, assignments, names, strings, shell commands.
+
+A cell is parsed once: plain `ast.parse` first, and IPython's TransformerManager only when that fails
+and the cell may hold IPython syntax (`%pip`, `!ls`, `%%bash`, `obj?`). A cell that still does not
+parse (another kernel's language, broken code) yields facts from a token scan. Facts are cached by
+source text, so stage inference and evidence share one parse; nothing here raises on any input. Of an
+enormous cell only the first MAX_PARSE_CHARS characters (cut at a top-level line) are read: what a
+cell does shows long before its ten-thousandth line.
+
+Paths are tuples of names as written, with "()" after a call and "[]" after a subscript:
+`pd.read_csv(f).head()` calls ("pd", "read_csv", "()", "head"). Every fact carries the number of the
+statement it comes from (statements are numbered across the cell, nested ones included), so that a
+cell's stages can be weighed by how many of its statements serve each.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+CALL, ITEM, UNKNOWN = "()", "[]", "?"
+MARKERS = (CALL, ITEM)
+MAX_PATH = 24
+MAX_STRINGS = 400
+MAX_STRING_CHARS = 300
+MAX_SCAN_CHARS = 100_000
+MAX_PARSE_CHARS = 60_000
+MAX_ARG_ROOTS = 8
+MAX_MAGIC_DEPTH = 2
+CACHE_SIZE = 2048
+
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallFact:
+    """One call: its path, its keyword argument names, what its arguments are made of."""
+
+    path: Path_
+    kwargs: tuple[str, ...] = ()
+    arg_roots: tuple[str, ...] = ()
+    first_arg: str = ""
+    shown: bool = False
+    stmt: int = 0
+    last_step: Path_ | None = None
+
+
+@dataclass(slots=True)
+class CellFacts:
+    """What one cell's code does, as plain facts independent of the rest of the notebook."""
+
+    parsed: bool = False
+    statements: int = 0
+    import_statements: int = 0
+    literal_only: bool = False
+    stmt_count: int = 0
+    defined: list[tuple[str, int]] = field(default_factory=list)
+    imports: list[tuple[str, str, int]] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)
+    assigns: list[tuple[str, Path_ | None, Path_ | None, int]] = field(default_factory=list)
+    columns: list[tuple[Path_, str, str, int]] = field(default_factory=list)
+    attributes: list[tuple[Path_, int, bool]] = field(default_factory=list)
+    stored: list[tuple[Path_, int]] = field(default_factory=list)
+    displays: list[tuple[Path_, int]] = field(default_factory=list)
+    classes: list[tuple[str, tuple[Path_, ...], int]] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+    strings: list[str] = field(default_factory=list)
+    shell: list[str] = field(default_factory=list)
+    magics: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    _haystack: str | None = None
+
+    def haystack(self) -> str:
+        """Identifiers, string literals, shell and magic lines, lower-cased: what keywords search."""
+        if self._haystack is None:
+            magic_lines = [f"%{name} {line}" for name, line in self.magics]
+            parts = [*sorted(self.names), *self.strings, *self.shell, *magic_lines, *self.foreign]
+            self._haystack = "\n".join(parts).lower()
+        return self._haystack
+
+
+def source_text(source: object) -> str:
+    """A cell's `source` as one string, whatever it holds (str, list of str, bytes, None, junk)."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, (list, tuple)):
+        return "".join(part for part in source if isinstance(part, str))
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source).decode("utf-8", "replace")
+    return ""
+
+
+def cell_facts(source: object, python: bool = True) -> CellFacts:
+    """The facts of a code cell's source (cached by text; the result must not be modified).
+
+    `python=False` (a notebook of another kernel's language) skips parsing and scans tokens only.
+    """
+    return _facts_for_text(source_text(source), python)
+
+
+_R_ASSIGNMENT = re.compile(r"^[ \t]*[\w.]+[ \t]*<-[ \t]*\S", re.MULTILINE)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _facts_for_text(text: str, python: bool = True) -> CellFacts:
+    facts = CellFacts()
+    if not text.strip():
+        return facts
+    if python:
+        _read_into(_head_of(text), facts, depth=0)
+        if facts.parsed and _R_ASSIGNMENT.search(text):
+            facts.foreign.append(text[:MAX_SCAN_CHARS])
+    else:
+        scan_tokens(text, facts)
+    return facts
+
+
+_TOP_LEVEL_LINE = re.compile(r"\n(?=\S)")
+
+
+def _head_of(text: str) -> str:
+    """The text, or for an enormous cell its first MAX_PARSE_CHARS characters cut before a top-level line."""
+    if len(text) <= MAX_PARSE_CHARS:
+        return text
+    cut = max((m.start() for m in _TOP_LEVEL_LINE.finditer(text, MAX_PARSE_CHARS // 2, MAX_PARSE_CHARS)), default=-1)
+    return text[:cut] if cut > 0 else text[:MAX_PARSE_CHARS]
+
+
+def _read_into(text: str, facts: CellFacts, depth: int) -> None:
+    tree = parse_cell(text)
+    if tree is None:
+        scan_tokens(text, facts)
+        return
+    facts.parsed = facts.parsed or depth == 0
+    try:
+        _Collector(facts, depth).collect(tree)
+    except (RecursionError, MemoryError):
+        scan_tokens(text, facts)
+
+
+_IPYTHON_SYNTAX = re.compile(r"^\s*[%!]|[!?]|^\s*>>>|^[ \t]+\S", re.MULTILINE)
+
+
+def parse_cell(text: str) -> ast.Module | None:
+    """The cell as a Python module (IPython syntax transformed), or None when it does not parse."""
+    tree = _parse(text)
+    if tree is None and _IPYTHON_SYNTAX.search(text):
+        transformed = _transform(text)
+        if transformed is not None and transformed != text:
+            tree = _parse(transformed)
+    return tree
+
+
+def _parse(text: str) -> ast.Module | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, OverflowError):
+            return None
+
+
+@lru_cache(maxsize=1)
+def _transformer():
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
+
+
+def _transform(text: str) -> str | None:
+    try:
+        return _transformer().transform_cell(text)
+    except Exception:  # IPython's transformer fails in many ways on broken input; the cell then goes to the scan
+        return None
+
+
+_IDENTITY_CALLS = frozenset({"clone", "deepcopy", "copy"})
+
+
+def _identity_argument(node: ast.Call) -> ast.expr | None:
+    """x of `clone(x)`, `copy.deepcopy(x)`: calls that return a copy of their argument."""
+    func = node.func
+    name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else ""
+    if name in _IDENTITY_CALLS and len(node.args) == 1 and not node.keywords:
+        return node.args[0]
+    return None
+
+
+def path_of(node: ast.AST) -> Path_ | None:
+    """The dotted path of an expression (`a.b().c[0].d` -> a, b, (), c, [], d); None when too long.
+    A copy is its original: `clone(model).fit` is `model.fit`."""
+    parts: list[str] = []
+    while len(parts) <= MAX_PATH:
+        kind = type(node)
+        if kind is ast.Attribute:
+            parts.append(node.attr)
+            node = node.value
+        elif kind is ast.Call:
+            copied = _identity_argument(node)
+            if copied is not None:
+                node = copied
+                continue
+            parts.append(CALL)
+            node = node.func
+        elif kind is ast.Subscript:
+            parts.append(ITEM)
+            node = node.value
+        elif kind is ast.Name:
+            parts.append(node.id)
+            return tuple(reversed(parts))
+        else:
+            parts.append(UNKNOWN)
+            return tuple(reversed(parts))
+    return None
+
+
+def _root_name(node: ast.AST) -> str | None:
+    path = path_of(node)
+    return path[0] if path and path[0] != UNKNOWN else None
+
+
+def _constant_text(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value[:MAX_STRING_CHARS]
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return ""
+
+
+_MAGIC_CALLS = {
+    ("get_ipython", CALL, "run_line_magic"): "line",
+    ("get_ipython", CALL, "run_cell_magic"): "cell",
+    ("get_ipython", CALL, "system"): "shell",
+    ("get_ipython", CALL, "getoutput"): "shell",
+}
+_PYTHON_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "mprun", "lprun", "snakeviz",
+                            "tensorflow_version", "skip", "cache", "spark"})
+_SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "sx", "zsh"})
+_NON_CODE_MAGICS = frozenset({"html", "HTML", "javascript", "js", "markdown", "latex", "svg", "md", "pinfo",
+                              "pinfo2", "psearch", "writefile_md"})
+_SHOW_FUNCTIONS = frozenset({"print", "display"})
+
+
+_PIPELINES = frozenset({"Pipeline", "make_pipeline"})
+
+
+class _Collector:
+    """One pass over a module's nodes, filling a CellFacts; `stmt` is the statement being read."""
+
+    def __init__(self, facts: CellFacts, depth: int) -> None:
+        self.facts = facts
+        self.depth = depth
+        self.stmt = facts.stmt_count
+        self.inner: set[int] = set()
+        self.shown: set[int] = set()
+        self.last: ast.Expr | None = None
+
+    def collect(self, tree: ast.Module) -> None:
+        facts = self.facts
+        if self.depth == 0:
+            facts.statements += len(tree.body)
+            facts.import_statements += sum(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+            facts.literal_only = bool(tree.body) and all(map(_assigns_literal, tree.body))
+        self.last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        handlers, statement = _HANDLERS, ast.stmt
+        for node in _preorder(tree):
+            if isinstance(node, statement):
+                self.stmt = facts.stmt_count
+                facts.stmt_count += 1
+            handler = handlers.get(type(node))
+            if handler is not None:
+                handler(self, node)
+
+    def _display(self, values: list[ast.expr]) -> None:
+        for value in values[:MAX_ARG_ROOTS]:
+            if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+                path = path_of(value)
+                if path:
+                    self.facts.displays.append((path, self.stmt))
+
+    def _mark_shown(self, node: ast.AST) -> None:
+        while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+            self.shown.add(id(node))
+            node = node.func if isinstance(node, ast.Call) else node.value
+
+    def on_expr(self, node: ast.Expr) -> None:
+        self._mark_shown(node.value)
+        if node is self.last:
+            value = node.value
+            self._display(value.elts if isinstance(value, ast.Tuple) else [value])
+
+    def on_import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.facts.modules.append(alias.name)
+            bound = alias.asname or alias.name.split(".")[0]
+            self.facts.imports.append((bound, alias.name if alias.asname else bound, self.stmt))
+            self.facts.names.add(bound)
+
+    def on_import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level or not module:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.facts.modules.append(module)
+                continue
+            qualified = f"{module}.{alias.name}"
+            self.facts.modules.append(qualified)
+            self.facts.imports.append((alias.asname or alias.name, qualified, self.stmt))
+            self.facts.names.add(alias.asname or alias.name)
+
+    def on_call(self, node: ast.Call) -> None:
+        self.inner.add(id(node.func))
+        path = path_of(node.func)
+        if path is None:
+            return
+        magic = _MAGIC_CALLS.get(path)
+        if magic is not None:
+            self._magic(magic, node)
+            return
+        if path in (("print",), ("display",)):
+            for arg in node.args[:MAX_ARG_ROOTS]:
+                self.shown.update(id(n) for n in ast.walk(arg) if isinstance(n, (ast.Call, ast.Attribute)))
+            self._display(node.args)
+        kwargs = tuple(k.arg for k in node.keywords if k.arg)
+        self.facts.names.update(kwargs)
+        first = _constant_text(node.args[0]) or (_root_name(node.args[0]) or "") if node.args else ""
+        step = _last_step(node) if path[-1] in _PIPELINES else None
+        self.facts.calls.append(CallFact(path, kwargs, self._arg_roots(node), first, id(node) in self.shown,
+                                         self.stmt, step))
+
+    def _arg_roots(self, node: ast.Call) -> tuple[str, ...]:
+        roots: list[str] = []
+        for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARG_ROOTS]:
+            values = [v.value for v in arg.values if isinstance(v, ast.FormattedValue)] if isinstance(
+                arg, ast.JoinedStr) else [arg.left, arg.right] if isinstance(arg, ast.BinOp) else [arg]
+            roots.extend(name for name in map(_root_name, values) if name)
+        return tuple(roots)
+
+    def _magic(self, kind: str, node: ast.Call) -> None:
+        args = [_constant_text(a) for a in node.args]
+        if kind == "shell":
+            self.facts.shell.extend(line for line in (args[0] if args else "").splitlines() if line.strip())
+        elif kind == "line" and args:
+            self._line_magic(args[0], args[1] if len(args) > 1 else "")
+        elif kind == "cell" and args:
+            self._cell_magic(args[0], args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else "")
+
+    def _line_magic(self, name: str, line: str) -> None:
+        self.facts.magics.append((name, line))
+        if name in _PYTHON_MAGICS:
+            self._nested(line)
+        elif name in _SHELL_MAGICS or name in ("pip", "conda", "mamba"):
+            self.facts.shell.append(line if name in _SHELL_MAGICS else f"{name} {line}")
+        elif name not in _NON_CODE_MAGICS and line.strip():
+            self.facts.foreign.append(line)
+
+    def _cell_magic(self, name: str, line: str, body: str) -> None:
+        self.facts.magics.append((name, line))
+        if name in _PYTHON_MAGICS:
+            self._nested(body)
+        elif name in ("writefile", "file"):
+            target = line.split()[-1] if line.split() else ""
+            self.facts.files.append(target)
+            if target.endswith(".py"):
+                self._nested(body)
+        elif name in _SHELL_MAGICS:
+            self.facts.shell.extend(ln for ln in body.splitlines() if ln.strip())
+        elif name not in _NON_CODE_MAGICS and body.strip():
+            self.facts.foreign.append(body[:MAX_SCAN_CHARS])
+
+    def _nested(self, text: str) -> None:
+        if self.depth < MAX_MAGIC_DEPTH and text.strip():
+            _read_into(text, self.facts, self.depth + 1)
+
+    def on_assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        value = node.value
+        if value is None:
+            return
+        value_path = path_of(value) if isinstance(value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript)) else None
+        hint = _value_hint(value) if value_path else None
+        for target in targets:
+            self._bind(target, value_path, hint, value, isinstance(node, ast.AugAssign))
+
+    def _bind(self, target: ast.AST, value_path: Path_ | None, hint: Path_ | None, value: ast.AST,
+              augmented: bool) -> None:
+        if isinstance(target, ast.Name):
+            if not augmented:
+                self.facts.assigns.append((target.id, value_path, hint, self.stmt))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element, value_path, hint, value, augmented)
+        elif isinstance(target, ast.Subscript):
+            self._column(target, value, augmented)
+
+    def _column(self, target: ast.Subscript, value: ast.AST, augmented: bool) -> None:
+        key = _constant_text(target.slice)
+        frame = path_of(target.value)
+        if not key or frame is None or frame[0] == UNKNOWN:
+            return
+        self.facts.columns.append((frame, key, _column_kind(key, value, augmented), self.stmt))
+
+    def on_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                self.facts.assigns.append((item.optional_vars.id, path_of(item.context_expr), None, self.stmt))
+
+    def on_class(self, node: ast.ClassDef) -> None:
+        self.facts.names.add(node.name)
+        bases = tuple(p for p in map(path_of, node.bases) if p)
+        self.facts.classes.append((node.name, bases, self.stmt))
+        self._decorators(node)
+
+    def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.facts.names.add(node.name)
+        self.facts.defined.append((node.name, self.stmt))
+        self._decorators(node)
+
+    def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        for decorator in node.decorator_list:
+            if isinstance(decorator, (ast.Name, ast.Attribute)):
+                path = path_of(decorator)
+                if path:
+                    self.facts.calls.append(CallFact(path, stmt=self.stmt))
+
+    def on_name(self, node: ast.Name) -> None:
+        self.facts.names.add(node.id)
+
+    def on_attribute(self, node: ast.Attribute) -> None:
+        self.facts.names.add(node.attr)
+        self.inner.add(id(node.value))
+        if id(node) in self.inner:
+            return
+        path = path_of(node)
+        if path:
+            if isinstance(node.ctx, ast.Load):
+                self.facts.attributes.append((path, self.stmt, id(node) in self.shown))
+            else:
+                self.facts.stored.append((path, self.stmt))
+
+    def on_arg(self, node: ast.arg) -> None:
+        self.facts.names.add(node.arg)
+
+    def on_constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(self.facts.strings) < MAX_STRINGS:
+            self.facts.strings.append(node.value[:MAX_STRING_CHARS])
+
+
+def _last_step(node: ast.Call) -> Path_ | None:
+    """The path of the constructor of a pipeline's last step: `Pipeline([..., ("m", Model())])`,
+    `make_pipeline(..., Model())`."""
+    step: ast.AST | None = node.args[-1] if node.args else None
+    if isinstance(step, (ast.List, ast.Tuple)) and step.elts:
+        step = step.elts[-1]
+        if isinstance(step, (ast.Tuple, ast.List)) and len(step.elts) >= 2:
+            step = step.elts[1]
+    return path_of(step.func) if isinstance(step, ast.Call) else None
+
+
+def _value_hint(value: ast.AST) -> Path_ | None:
+    """What else an assigned value tells of its kind: a pipeline's last step, or the first argument
+    of a call (a notebook's own function called on a dataframe returns a dataframe)."""
+    if not isinstance(value, ast.Call):
+        return None
+    name = path_of(value.func)
+    if name and name[-1] in _PIPELINES:
+        return _last_step(value)
+    if value.args and isinstance(value.args[0], (ast.Name, ast.Attribute, ast.Subscript)):
+        return path_of(value.args[0])
+    return None
+
+
+_DATA_NODES = (ast.Subscript, ast.Call, ast.Attribute)
+
+
+def _column_kind(key: str, value: ast.AST, augmented: bool) -> str:
+    """How a column is assigned: "rewrite" (from itself), "derive" (computed from data), "constant",
+    or "set" (from a variable: predictions, ids, a target put back)."""
+    if augmented or any(isinstance(n, ast.Constant) and _constant_text(n) == key for n in ast.walk(value)):
+        return "rewrite"
+    if isinstance(value, ast.Constant):
+        return "constant"
+    if any(isinstance(n, _DATA_NODES) for n in ast.walk(value)):
+        return "derive"
+    return "set"
+
+
+_PATH_CALLS = frozenset({("Path",), ("os", "path", "join"), ("pathlib", "Path"), ("os", "getenv"), ("int",),
+                         ("float",), ("str",), ("range",), ("dict",), ("list",), ("set",), ("tuple",)})
+
+
+def _assigns_literal(statement: ast.stmt) -> bool:
+    """An assignment of a literal value (a path, a size, a list of names): configuration."""
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+        return False
+    return _literal(statement.value, depth=0)
+
+
+def _literal(node: ast.AST, depth: int) -> bool:
+    if depth > 8:
+        return False
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_literal(e, depth + 1) for e in node.elts[:200])
+    if isinstance(node, ast.Dict):
+        return all(v is not None and _literal(v, depth + 1) for v in node.values[:200])
+    if isinstance(node, ast.UnaryOp):
+        return _literal(node.operand, depth + 1)
+    if isinstance(node, ast.BinOp):
+        return all(isinstance(n, ast.Name) or _literal(n, depth + 1) for n in (node.left, node.right))
+    if isinstance(node, ast.Call) and path_of(node.func) in _PATH_CALLS:
+        return all(isinstance(a, ast.Name) or _literal(a, depth + 1) for a in node.args)
+    return False
+
+
+def _preorder(tree: ast.AST):
+    """Every node, parents before children, in source order; no recursion, `ctx` nodes skipped."""
+    stack = [tree]
+    pop, push, AST = stack.pop, stack.append, ast.AST
+    while stack:
+        node = pop()
+        yield node
+        children = []
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, AST))
+            elif isinstance(value, AST):
+                children.append(value)
+        for child in reversed(children):
+            push(child)
+
+
+_HANDLERS = {
+    ast.Expr: _Collector.on_expr,
+    ast.Import: _Collector.on_import,
+    ast.ImportFrom: _Collector.on_import_from,
+    ast.Call: _Collector.on_call,
+    ast.Assign: _Collector.on_assign,
+    ast.AnnAssign: _Collector.on_assign,
+    ast.AugAssign: _Collector.on_assign,
+    ast.With: _Collector.on_with,
+    ast.AsyncWith: _Collector.on_with,
+    ast.ClassDef: _Collector.on_class,
+    ast.FunctionDef: _Collector.on_function,
+    ast.AsyncFunctionDef: _Collector.on_function,
+    ast.Name: _Collector.on_name,
+    ast.Attribute: _Collector.on_attribute,
+    ast.arg: _Collector.on_arg,
+    ast.Constant: _Collector.on_constant,
+}
+
+_IMPORT_LINE = re.compile(r"^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?", re.MULTILINE)
+_FROM_LINE = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w \t,]+)", re.MULTILINE)
+_CALL_TOKEN = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*){0,8})[ \t]*\(")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_STRING = re.compile(r"""["']([^"'\n]{1,300})["']""")
+_BANG = re.compile(r"^[ \t]*!(.+)$", re.MULTILINE)
+_PERCENT = re.compile(r"^[ \t]*%{1,2}(\w+)[ \t]*(.*)$", re.MULTILINE)
+_NEWLINE = re.compile(r"\n")
+MAX_TOKENS = 5000
+
+
+def scan_tokens(text: str, facts: CellFacts) -> None:
+    """Facts from the raw text of a cell that does not parse: import lines, call-like tokens, words.
+    Each line counts as a statement."""
+    text = text[:MAX_SCAN_CHARS]
+    base = facts.stmt_count
+    line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    facts.stmt_count += len(line_starts)
+
+    def stmt_at(offset: int) -> int:
+        return base + bisect_right(line_starts, offset) - 1
+
+    facts.foreign.append(text)
+    for match in _IMPORT_LINE.finditer(text):
+        module, alias = match.groups()
+        facts.modules.append(module)
+        facts.imports.append((alias or module.split(".")[0], module if alias else module.split(".")[0],
+                              stmt_at(match.start())))
+    for match in _FROM_LINE.finditer(text):
+        module, names = match.groups()
+        for name in (n.split()[0] for n in names.split(",") if n.split()):
+            facts.imports.append((name, f"{module}.{name}", stmt_at(match.start())))
+            facts.modules.append(f"{module}.{name}")
+    for match in _CALL_TOKEN.finditer(text):
+        if len(facts.calls) >= MAX_TOKENS:
+            break
+        facts.calls.append(CallFact(tuple(p.strip() for p in match.group(1).split(".")), stmt=stmt_at(match.start())))
+    facts.names.update(m.group(0) for _, m in zip(range(MAX_TOKENS), _IDENTIFIER.finditer(text)))
+    facts.strings.extend(m.group(1) for _, m in zip(range(MAX_STRINGS), _STRING.finditer(text)))
+    facts.shell.extend(_BANG.findall(text))
+    facts.magics.extend(_PERCENT.findall(text))

@@ -1,0 +1,586 @@
+"""Stages of code cells from their facts: names resolved across the notebook, then matched to signals.
+
+A `Scope` carries what earlier cells bound: import aliases (`pd` is `pandas`) and where each variable
+came from (`model = RandomForestClassifier()`), so that `model.fit(X, y)` three cells later is a call of
+`sklearn.ensemble.RandomForestClassifier.fit`, and the kind of `model` (a model) decides what `fit` means.
+
+A cell carries the stages its statements serve. Every piece of evidence remembers its statement;
+when one stage of a cell has a strong signal, a weaker stage stays only when enough of the cell's
+statements serve it (a `print(X.shape)` in a training cell does not make it exploration), and a look
+at what the cell itself just made (`df.head()` after building `df`) counts as part of making it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from dataclasses import dataclass, field
+
+from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, CallFact, CellFacts, Path_
+from .signals import ANY_KIND, Rule, Signals
+
+MAX_REASONS = 6
+IMPORT_WEIGHT = 0.9
+MAX_KINDS_CACHED = 10_000
+MAX_FACTS = 3000
+ACTIVITY_STAGES = frozenset({"setup", "visualization"})
+CELL_WIDE = -1
+BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython"}
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name stands for: a module or qualified name (`module`), or an object made by `path`."""
+
+    path: Path_
+    module: bool
+    kind: str | None = None
+
+
+@dataclass
+class Scores:
+    """Evidence per stage: reason -> weight (the strongest weight of each distinct reason), the
+    statements each stage's evidence comes from, and glances kept aside (see CellScorer)."""
+
+    by_stage: dict[str, dict[str, float]] = field(default_factory=dict)
+    stmts: dict[str, set[int]] = field(default_factory=dict)
+    glances: dict[str, dict[str, float]] = field(default_factory=dict)
+    installs_only: bool = False
+
+    def add(self, stage: str, weight: float, reason: str, stmt: int = CELL_WIDE, glance: bool = False) -> None:
+        reasons = (self.glances if glance else self.by_stage).setdefault(stage, {})
+        if weight > reasons.get(reason, 0.0):
+            reasons[reason] = weight
+        if not glance:
+            self.stmts.setdefault(stage, set()).add(stmt)
+
+    def confidence(self, stage: str) -> float:
+        remaining = 1.0
+        for weight in self.by_stage.get(stage, {}).values():
+            remaining *= 1.0 - weight
+        return 1.0 - remaining
+
+    def strength(self, stage: str) -> float:
+        """The weight of the strongest single piece of evidence for a stage."""
+        return max(self.by_stage.get(stage, {}).values(), default=0.0)
+
+    def reasons(self, stage: str) -> list[str]:
+        ranked = sorted(self.by_stage.get(stage, {}).items(), key=lambda item: -item[1])
+        return [reason for reason, _ in ranked[:MAX_REASONS]]
+
+    def drop(self, stage: str) -> None:
+        self.by_stage.pop(stage, None)
+        self.stmts.pop(stage, None)
+
+    def present(self, threshold: float) -> list[str]:
+        return [stage for stage in self.by_stage if self.confidence(stage) >= threshold]
+
+
+def qualname(path: Path_) -> str:
+    return ".".join(part for part in path if part not in MARKERS)
+
+
+def _strip_trailing(path: Path_) -> Path_:
+    while path and path[-1] in MARKERS:
+        path = path[:-1]
+    return path
+
+
+_X_NAME = re.compile(r"^x(?=_|[a-z]|$)|(?<=_)x$")
+_FRAME_AFFIX = re.compile(r"^df_|_df$")
+
+
+def label_names(name: str) -> set[str]:
+    """The names that would hold the labels of a data variable: y_test for X_test, test_y for
+    test_x, y_test for test or test_df."""
+    low = name.lower()
+    bare = _FRAME_AFFIX.sub("", low)
+    found = {f"y_{bare}", f"{bare}_y", f"{bare}_labels", f"{bare}_target", f"y{bare}"}
+    if _X_NAME.search(low):
+        found.add(_X_NAME.sub("y", low, count=1))
+    return found
+
+
+class Scope:
+    """Names bound so far in a notebook, updated cell by cell."""
+
+    def __init__(self, signals: Signals) -> None:
+        self.signals = signals
+        self.bindings: dict[str, Binding] = {}
+        self.assigned: set[str] = set()
+        self._kinds: dict[Path_, str | None] = {}
+
+    def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
+        """The path with its root replaced by what the root stands for, and that binding."""
+        root = path[0]
+        binding = self.bindings.get(root)
+        if binding is None and root in self.signals.default_aliases:
+            binding = Binding(tuple(self.signals.default_aliases[root].split(".")), module=True)
+        if binding is None:
+            return path, None
+        return binding.path + path[1:], binding
+
+    def name(self, path: Path_) -> str:
+        """The canonical qualified name of a resolved path."""
+        return self.signals.canonical_name(qualname(path))
+
+    def short_name(self, path: Path_) -> str:
+        """The name for a reason: long method chains keep their origin and their last method."""
+        origin = path[: path.index(CALL)] if CALL in path else path
+        name = self.name(path)
+        parts, head = name.split("."), len(qualname(origin).split("."))
+        return name if len(parts) <= head + 2 else ".".join([*parts[:head], "…", parts[-1]])
+
+    def has_labels(self, name: str) -> bool:
+        """Whether the notebook bound labels for the data in `name` (y_test beside X_test)."""
+        return bool(name) and not label_names(name).isdisjoint(self.assigned)
+
+    def kind_of(self, raw: Path_) -> str | None:
+        """The kind of the object a raw path (as written in the cell) denotes, if known."""
+        if raw not in self._kinds:
+            if len(self._kinds) > MAX_KINDS_CACHED:
+                self._kinds.clear()
+            self._kinds[raw] = self._kind_of(raw)
+        return self._kinds[raw]
+
+    def _kind_of(self, raw: Path_) -> str | None:
+        resolved, binding = self.resolve(raw)
+        if binding is not None and binding.kind and len(raw) == 1:
+            return binding.kind
+        last_name = next((p for p in reversed(raw) if p not in MARKERS), "")
+        accessor = self.signals.accessor_kinds.get(last_name)
+        if accessor and len(raw) > 1:
+            return accessor
+        kind = self._kind_of_resolved(resolved, binding, raw)
+        return kind or self.signals.kind_of_name(last_name)
+
+    def _kind_of_resolved(self, resolved: Path_, binding: Binding | None, raw: Path_) -> str | None:
+        returned = self._returned_kind(raw)
+        if returned:
+            return returned
+        if binding is not None:
+            kind = self.signals.kind_of_origin(self.name(resolved))
+            if kind:
+                return kind
+            if binding.kind in self.signals.keeping_kinds:
+                return binding.kind
+            return binding.kind if len(raw) == 1 else None
+        return None
+
+    def _returned_kind(self, raw: Path_) -> str | None:
+        """The kind declared by the rule of the last method or attribute in `raw`, if any."""
+        stripped = _strip_trailing(raw)
+        if len(stripped) < 2 or stripped[-1] in (UNKNOWN,):
+            return None
+        receiver = _strip_trailing(stripped[:-1])
+        if not receiver:
+            return None
+        table = self.signals.methods if raw[-1] == CALL else self.signals.attributes
+        kind = self.kind_of(receiver)
+        for key in ((kind, stripped[-1]), (ANY_KIND, stripped[-1])):
+            for rule in table.get(key, ()):
+                if rule.returns:
+                    return rule.returns
+        return None
+
+    def is_pipeline(self, path: Path_) -> bool:
+        return self.signals.pipelines.lookup(self.name(self.resolve(_strip_trailing(path))[0]))[0] is not None
+
+    def bind_cell(self, facts: CellFacts) -> None:
+        """Record what a cell binds: imports, classes, then assignments in order."""
+        self._kinds.clear()
+        for bound, qualified, _ in facts.imports:
+            path = tuple(qualified.split("."))
+            self.bindings[bound] = Binding(path, module=True, kind=self.signals.kind_of_origin(self.name(path)))
+        for name, bases, _ in facts.classes:
+            self._bind_class(name, bases)
+        for target, value, hint, _ in facts.assigns[:MAX_FACTS]:
+            self.assigned.add(target.lower())
+            self._bind_value(target, value, hint)
+
+    def _bind_class(self, name: str, bases: tuple[Path_, ...]) -> None:
+        for base in bases:
+            resolved, binding = self.resolve(base)
+            rules = self.signals.bases.lookup(self.name(resolved))[1]
+            kind = next((rule.kind for rule in rules if rule.kind), None)
+            if rules:
+                self.bindings[name] = Binding(resolved, module=True, kind=kind)
+                self._kinds.clear()
+                return
+        self.bindings.pop(name, None)
+
+    def _bind_value(self, target: str, value: Path_ | None, hint: Path_ | None) -> None:
+        self._kinds.clear()
+        if value is None or value[0] == UNKNOWN:
+            self.bindings.pop(target, None)
+            return
+        resolved, binding = self.resolve(value)
+        kind = self._value_kind(target, value, hint, binding)
+        self._kinds.clear()
+        if binding is None and len(value) == 1:
+            self.bindings.pop(target, None)
+            return
+        self.bindings[target] = Binding(resolved, module=False, kind=kind)
+
+    def _value_kind(self, target: str, value: Path_, hint: Path_ | None, binding: Binding | None) -> str | None:
+        """The kind of an assigned value. A pipeline is the kind of its last step; a notebook's own
+        function called on a dataframe returns a dataframe, unless the name assigned says otherwise."""
+        if hint is not None and value[-1] == CALL and self.is_pipeline(value):
+            return self.kind_of(hint) or self.kind_of(value)
+        kind = self.kind_of(value)
+        if kind or hint is None or binding is not None or len(value) != 2 or value[-1] != CALL:
+            return kind
+        inherited = self.kind_of(hint)
+        named = self.signals.kind_of_name(target)
+        return inherited if inherited in self.signals.keeping_kinds and named in (None, inherited) else None
+
+
+class CellScorer:
+    """Scores one code cell's facts against the signal tables within a notebook's scope."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.signals = scope.signals
+        self.weights = scope.signals.cells
+        self.scores = Scores()
+        self.names: list[str] = []
+        self.made: set[str] = set()
+
+    def score(self, facts: CellFacts) -> Scores:
+        mostly_imports = not facts.parsed or facts.import_statements * 2 > facts.statements
+        self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
+        self.made = _made_names(facts)
+        for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
+            weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
+            self.scores.add("setup", weight, f"imports {qualified}", stmt)
+        for call in facts.calls[:MAX_FACTS]:
+            self._call(call)
+        for path, stmt, shown in facts.attributes[:MAX_FACTS]:
+            self._attribute(path, stmt, shown)
+        for path, stmt in facts.stored[:MAX_FACTS]:
+            self._stored(path, stmt)
+        for path, stmt in facts.displays[:MAX_FACTS]:
+            self._display(path, stmt)
+        self._classes(facts)
+        for name, stmt in facts.defined[:MAX_FACTS]:
+            self._helper(name, f"defines {name}", stmt)
+        self._literals(facts)
+        self._columns(facts)
+        self._model_inputs(facts)
+        self._names(facts)
+        self._text_rules(facts)
+        self._finish(mostly_imports)
+        return self.scores
+
+    # --- weighing the evidence of the whole cell -------------------------------------------------
+
+    def _finish(self, mostly_imports: bool) -> None:
+        self._take_glances()
+        self._plots_alone()
+        self._drop_incidental()
+        if not mostly_imports:
+            self._setup_aside()
+
+    def _phase_stages(self) -> list[str]:
+        return [s for s in self.scores.present(self.signals.threshold) if s not in ACTIVITY_STAGES]
+
+    def _take_glances(self) -> None:
+        """A look at what the cell made counts only when the cell shows nothing else."""
+        glances, self.scores.glances = self.scores.glances, {}
+        doing = set(self._phase_stages())
+        for stage, reasons in glances.items():
+            if doing - {stage}:
+                continue
+            for reason, weight in reasons.items():
+                self.scores.add(stage, weight, reason)
+
+    def _plots_alone(self) -> None:
+        """A plot of nothing known, in a cell that shows no phase, looks at data."""
+        rule = self.weights.plots_alone
+        if rule and self.scores.confidence("visualization") >= self.signals.threshold and not self._phase_stages():
+            stage, weight = rule
+            for stmt in self.scores.stmts.get("visualization", ()):
+                self.scores.add(stage, weight, "plots data", stmt)
+
+    def _drop_incidental(self) -> None:
+        """Beside a stage with a strong signal, a weaker stage stays only when enough statements
+        serve it: at least `secondary_statements`, and `secondary_share` of those showing a stage."""
+        stages = self._phase_stages()
+        strong = [s for s in stages if self.scores.strength(s) >= self.weights.strong]
+        if not strong:
+            return
+        statements = set().union(*(self.scores.stmts.get(s, ()) for s in stages))
+        for stage in stages:
+            if stage in strong:
+                continue
+            serving = self.scores.stmts.get(stage, set())
+            if len(serving) < self.weights.secondary_statements or \
+                    len(serving) < self.weights.secondary_share * len(statements):
+                self.scores.drop(stage)
+
+    def _setup_aside(self) -> None:
+        """A cell doing phase work is not a setup cell for a line of configuration in it."""
+        setup = self.scores.by_stage.get("setup")
+        if self._phase_stages() and setup:
+            reason = max(setup, key=setup.get)
+            self.scores.by_stage["setup"] = {reason: setup[reason] / 2}
+
+    # --- facts to evidence ------------------------------------------------------------------------
+
+    def _add_rules(self, rules: list[Rule] | tuple, reason: str, stmt: int = CELL_WIDE, scale: float = 1.0,
+                   glance: bool = False) -> bool:
+        for rule in rules:
+            self.scores.add(rule.stage, rule.weight * scale, reason, stmt, glance and rule.stage == "exploration")
+        return bool(rules)
+
+    def _is_glance(self, path: Path_, name: str, names: frozenset[str]) -> bool:
+        """Whether `path` looks at something this cell made: `df.head()`, `X.shape` after building them."""
+        return path[0] in self.made and (name in names or not name)
+
+    def _call(self, call: CallFact) -> None:
+        raw = call.path
+        if raw[0] == UNKNOWN and len(raw) < 2:
+            return
+        resolved, binding = self.scope.resolve(raw)
+        name = self.scope.name(resolved)
+        self.names.append(name)
+        is_method = len(raw) > 1 and (binding is None or not binding.module or CALL in raw or ITEM in raw)
+        if is_method:
+            matched = self._method(call, raw, resolved, binding, name)
+        else:
+            matched = self._qualified(call, name)
+            if not matched and binding is None and len(raw) == 1 and raw[0] not in BUILTINS:
+                matched = self._helper(raw[0], f"calls {raw[0]}", call.stmt)
+        if matched or name in self.signals.subject_calls:
+            self._subjects(call, name, matched)
+        for kwarg in set(call.kwargs):
+            self._add_rules(self.signals.arguments.get(kwarg, ()), f"passes {kwarg}=", call.stmt)
+
+    def _qualified(self, call: CallFact, name: str) -> list[Rule]:
+        if call.last_step is not None and self.signals.pipelines.lookup(name)[0] is not None:
+            return self._pipeline(call, name)
+        key, rules = self.signals.calls.lookup(name)
+        rules = _with_args(rules, call.first_arg)
+        self._add_rules(rules, f"calls {name}", call.stmt)
+        return rules
+
+    def _pipeline(self, call: CallFact, name: str) -> list[Rule]:
+        """A pipeline is what its last step is: a model trains, transformers prepare data."""
+        step = self.scope.kind_of(call.last_step) if call.last_step else None
+        stage = self.signals.pipeline_stages.get(step or "")
+        if not stage:
+            return []
+        rule = Rule(stage, self.signals.pipeline_weight)
+        self._add_rules([rule], f"calls {name} of {qualname(call.last_step or ())}", call.stmt)
+        return [rule]
+
+    def _method(self, call: CallFact, raw: Path_, resolved: Path_, binding: Binding | None, name: str) -> list[Rule]:
+        method = raw[-1]
+        if method in MARKERS or method == UNKNOWN:
+            return []
+        rules = self._explicit_call(name, resolved, binding, call.stmt)
+        receiver = _strip_trailing(raw[:-1])
+        kind = self.scope.kind_of(receiver) if receiver and receiver != (UNKNOWN,) else None
+        found = _method_rules(self.signals.methods, kind, method, call, receiver, self.scope)
+        if not rules:
+            reason = f"calls {self.scope.short_name(resolved)}" if binding else f"calls {qualname(raw)}"
+            glance = self._is_glance(raw, method, self.weights.glance_methods)
+            self._add_rules(found, reason, call.stmt, glance=glance)
+        return rules or found
+
+    def _helper(self, name: str, reason: str, stmt: int = CELL_WIDE) -> list[Rule]:
+        """A function of the notebook itself, known by what its name says."""
+        found = []
+        for pattern, rule in self.signals.helpers:
+            if pattern.search(name):
+                self.scores.add(rule.stage, rule.weight, reason, stmt)
+                found.append(rule)
+        return found
+
+    def _explicit_call(self, name: str, resolved: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
+        """Rules naming a method after an object's origin (azure.ai.ml.MLClient.online_endpoints)."""
+        if binding is None:
+            return []
+        key, rules = self.signals.calls.lookup(name)
+        receiver = resolved[:-1]
+        origin = receiver[: len(receiver) - receiver[::-1].index(CALL) - 1] if CALL in receiver else binding.path
+        if key is None or len(key.split(".")) <= len(self.scope.name(origin).split(".")):
+            return []
+        self._add_rules(rules, f"calls {self.scope.short_name(resolved)}", stmt)
+        return rules
+
+    def _subjects(self, call: CallFact, name: str, matched: list[Rule]) -> None:
+        signals = self.signals
+        if name in signals.subject_calls:
+            verb, stages, weight = "shows", signals.subject_stages, signals.subject_weight
+        elif any(rule.stage == "visualization" for rule in matched):
+            verb, stages, weight = "plots", signals.plot_stages, signals.plot_weight
+        else:
+            return
+        for root in set(call.arg_roots):
+            stage = stages.get(self.scope.kind_of((root,)) or "")
+            if stage:
+                glance = verb == "shows" and root in self.made
+                self.scores.add(stage, weight, f"{verb} {root}", call.stmt, glance and stage == "exploration")
+
+    def _attribute(self, path: Path_, stmt: int, shown: bool) -> None:
+        resolved, binding = self.scope.resolve(path)
+        if binding is not None and binding.module and not any(p in MARKERS for p in path):
+            name = self.scope.name(resolved)
+            self.names.append(name)
+            self._add_rules(self.signals.calls.lookup(name)[1], f"uses {name}", stmt)
+            return
+        receiver = _strip_trailing(path[:-1])
+        if not receiver or path[-1] in MARKERS:
+            return
+        kind = self.scope.kind_of(receiver)
+        rules = self.signals.attributes.get((kind, path[-1]), ()) if kind else ()
+        rules = rules or self.signals.attributes.get((ANY_KIND, path[-1]), ())
+        rules = [rule for rule in rules if shown or not rule.shown]
+        glance = self._is_glance(path, path[-1], self.weights.glance_attributes)
+        self._add_rules(rules, f"reads {qualname(path)}", stmt, glance=glance)
+
+    def _stored(self, path: Path_, stmt: int) -> None:
+        resolved, binding = self.scope.resolve(path)
+        if binding is not None and binding.module:
+            name = self.scope.name(resolved)
+            self._add_rules(self.signals.calls.lookup(name)[1], f"sets {name}", stmt)
+
+    def _display(self, path: Path_, stmt: int) -> None:
+        attribute = next((p for p in reversed(path) if p not in MARKERS), "") if len(path) > 1 else ""
+        stage = self.signals.display_attributes.get(attribute)
+        stage = stage or self.signals.display_stages.get(self.scope.kind_of(path) or "")
+        if stage:
+            glance = stage == "exploration" and self._is_glance(path, attribute, self.weights.glance_attributes)
+            self.scores.add(stage, self.signals.display_weight, f"shows {qualname(path)}", stmt, glance)
+
+    def _classes(self, facts: CellFacts) -> None:
+        for name, bases, stmt in facts.classes:
+            for base in bases:
+                resolved, _ = self.scope.resolve(base)
+                base_name = self.scope.name(resolved)
+                self._add_rules(self.signals.bases.lookup(base_name)[1], f"defines {name}({base_name})", stmt)
+
+    def _literals(self, facts: CellFacts) -> None:
+        """A cell that only sets values configures the notebook, or the training when the values are
+        hyperparameters (`params = {"learning_rate": 0.05, "max_depth": 6}`, `EPOCHS = 30`)."""
+        if not facts.literal_only:
+            return
+        hyper = self.weights.hyperparameters
+        if hyper:
+            stage, weight, least, known = hyper
+            named = {t.lower() for t, *_ in facts.assigns} | {s.lower() for s in facts.strings}
+            if len(named & known) >= least:
+                self.scores.add(stage, weight, f"sets hyperparameters {', '.join(sorted(named & known)[:3])}")
+                return
+        if self.signals.configuration:
+            stage, weight = self.signals.configuration
+            self.scores.add(stage, weight, "only sets values")
+
+    def _columns(self, facts: CellFacts) -> None:
+        columns = self.signals.columns
+        tables = self._new_tables(facts)
+        for frame, key, which, stmt in facts.columns[:MAX_FACTS]:
+            kind = self.scope.kind_of(frame)
+            if kind not in (None, "dataframe") or frame[0] in tables or which not in columns:
+                continue
+            verb = {"rewrite": "rewrites", "derive": "adds", "constant": "sets"}.get(which, which)
+            stage, weight = columns[which]
+            self.scores.add(stage, weight, f"{verb} column {key!r}", stmt)
+
+    def _new_tables(self, facts: CellFacts) -> set[str]:
+        """Tables built from scratch in the cell (`sub = pd.DataFrame()`): filling them is not
+        engineering features."""
+        tables = set()
+        for target, value, _, _ in facts.assigns:
+            if value and value[-1] == CALL:
+                name = self.scope.name(self.scope.resolve(value)[0])
+                if self.weights.new_tables.lookup(name)[0] is not None:
+                    tables.add(target)
+        return tables
+
+    def _model_inputs(self, facts: CellFacts) -> None:
+        """Assigning the variables a model reads (`X_train`, `y`) prepares the data for it."""
+        rule = self.weights.model_inputs
+        if not rule:
+            return
+        pattern, stage_rule = rule
+        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
+            if value and pattern.fullmatch(target) and not self._is_prediction(value):
+                self.scores.add(stage_rule.stage, stage_rule.weight, f"prepares {target}", stmt)
+
+    @staticmethod
+    def _is_prediction(value: Path_) -> bool:
+        return next((p for p in reversed(value) if p not in MARKERS), "").startswith("predict")
+
+    def _names(self, facts: CellFacts) -> None:
+        table = self.signals.identifiers
+        for name in facts.names:
+            rules = table.get(name.lower())
+            if rules:
+                self._add_rules(rules, f"uses {name}")
+
+    def _text_rules(self, facts: CellFacts) -> None:
+        for command in facts.shell:
+            for pattern, rule in self.signals.shell:
+                if pattern.search(command):
+                    self.scores.add(rule.stage, rule.weight, f"runs `{_short(command)}`")
+        for name, line in facts.magics:
+            self._add_rules(self.signals.magics.get(name, ()), f"runs %{name}")
+        for target in facts.files:
+            for pattern, rule in self.signals.files:
+                if pattern.search(target):
+                    self.scores.add(rule.stage, rule.weight, f"writes {target}")
+        for text in facts.foreign:
+            for pattern, rule in self.signals.keywords:
+                match = pattern.search(text)
+                if match:
+                    self.scores.add(rule.stage, rule.weight, f"mentions `{_short(match.group(0))}`")
+
+
+def _made_names(facts: CellFacts) -> set[str]:
+    """Names the cell assigns or changes in place: what a glance at them looks at."""
+    made = {target for target, *_ in facts.assigns}
+    made.update(frame[0] for frame, *_ in facts.columns)
+    made.update(call.path[0] for call in facts.calls if "inplace" in call.kwargs)
+    return made
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _with_args(rules: list[Rule] | tuple, first_arg: str) -> list[Rule]:
+    """Rules whose argument condition holds; a rule with a condition met replaces those without."""
+    conditional = [r for r in rules if r.args is not None and r.args.fullmatch(first_arg or "")]
+    if conditional:
+        return conditional
+    return [r for r in rules if r.args is None]
+
+
+def _method_rules(table: dict, kind: str | None, method: str, call: CallFact, receiver: Path_,
+                  scope: Scope) -> list[Rule]:
+    for key in ((kind, method), (ANY_KIND, method)):
+        if key[0] is None:
+            continue
+        rules = [r for r in table.get(key, ()) if not r.shown or call.shown]
+        if rules:
+            return _conditions(rules, call, receiver, scope)
+    return []
+
+
+def _conditions(rules: list[Rule], call: CallFact, receiver: Path_, scope: Scope) -> list[Rule]:
+    receiver_name = receiver[0] if receiver else ""
+    met = [r for r in rules if (r.args or r.receiver) and _condition_met(r, call.first_arg, receiver_name, scope)]
+    if met:
+        return met
+    return [r for r in rules if r.args is None and r.receiver is None]
+
+
+def _condition_met(rule: Rule, first_arg: str, receiver_name: str, scope: Scope) -> bool:
+    if rule.args is not None and not rule.args.fullmatch(first_arg or ""):
+        return False
+    if rule.unlabelled and scope.has_labels(first_arg):
+        return False
+    return rule.receiver is None or bool(rule.receiver.fullmatch(receiver_name))

@@ -1,0 +1,113 @@
+"""Which practices of a lens the code of a notebook shows evidence of, and where.
+
+A practice's `evidence` lists imports and calls (fully qualified names, matched by dotted prefix:
+`sagemaker.model_monitor` covers `sagemaker.model_monitor.DefaultModelMonitor`) and keywords (matched
+case-insensitively inside identifiers and string literals of code). Evidence is a hint for the person
+answering, never an answer. Cells are parsed once and shared with stage inference (see cellcode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from .cellcode import UNKNOWN, cell_facts, source_text
+from .cellstages import Scope, qualname
+from .signals import Signals, load_signals
+
+MAX_REASONS = 10
+
+
+@dataclass
+class _Index:
+    imports: dict[str, list[str]]
+    calls: dict[str, list[str]]
+    keywords: list[tuple[str, list[str]]]
+    order: list[str]
+
+
+_INDEXES: dict[tuple, _Index] = {}
+
+
+def _index(lens) -> _Index:
+    key = (lens.id, lens.source, len(lens.practices), id(lens))
+    if key not in _INDEXES:
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        _INDEXES[key] = _build_index(lens)
+    return _INDEXES[key]
+
+
+def _build_index(lens) -> _Index:
+    imports: dict[str, list[str]] = {}
+    calls: dict[str, list[str]] = {}
+    keywords: dict[str, list[str]] = {}
+    for practice in lens.practices:
+        evidence = practice.evidence
+        if evidence is None:
+            continue
+        for name in evidence.imports:
+            imports.setdefault(name, []).append(practice.id)
+        for name in evidence.calls:
+            calls.setdefault(name, []).append(practice.id)
+        for word in evidence.keywords:
+            keywords.setdefault(word.lower(), []).append(practice.id)
+    return _Index(imports, calls, sorted(keywords.items()), [p.id for p in lens.practices])
+
+
+def _prefixes(dotted: str) -> Iterator[str]:
+    parts = dotted.split(".")
+    for n in range(1, len(parts) + 1):
+        yield ".".join(parts[:n])
+
+
+def _code_cells(cells: object) -> Iterator[tuple[int, str]]:
+    if isinstance(cells, Mapping):
+        cells = cells.get("cells")
+    if not isinstance(cells, Sequence) or isinstance(cells, (str, bytes, bytearray)):
+        return
+    for index, cell in enumerate(cells):
+        if isinstance(cell, Mapping) and cell.get("cell_type") == "code":
+            yield index, source_text(cell.get("source"))
+
+
+def find_evidence(cells: Sequence[Mapping], lens, signals: Signals | None = None) -> dict[str, list[str]]:
+    """Practice id -> reasons ("cell 4: imports evidently", one per cell, cells counted from 1), for the
+    practices whose evidence the code shows."""
+    index = _index(lens)
+    scope = Scope(signals or load_signals())
+    found: dict[str, dict[str, None]] = {}
+    cells_noted: set[tuple[str, int]] = set()
+
+    def note(practices: list[str], reason: str) -> None:
+        for practice in practices:
+            reasons = found.setdefault(practice, {})
+            if (practice, position) not in cells_noted and len(reasons) < MAX_REASONS:
+                reasons[reason] = None
+                cells_noted.add((practice, position))
+
+    for position, text in _code_cells(cells):
+        facts = cell_facts(text)
+        scope.bind_cell(facts)
+        label = f"cell {position + 1}"
+        for module in dict.fromkeys(facts.modules):
+            for prefix in _prefixes(module):
+                note(index.imports.get(prefix, []), f"{label}: imports {module}")
+        for name in dict.fromkeys(_call_names(facts, scope)):
+            for prefix in _prefixes(name):
+                note(index.calls.get(prefix, []), f"{label}: calls {name}")
+        haystack = facts.haystack()
+        for word, practices in index.keywords:
+            if word in haystack:
+                note(practices, f"{label}: mentions {word!r}")
+    return {practice: list(found[practice]) for practice in index.order if practice in found}
+
+
+def _call_names(facts, scope: Scope) -> Iterator[str]:
+    """Qualified names of the calls of a cell, as written after aliases and as canonical names."""
+    for call in facts.calls:
+        if call.path[0] == UNKNOWN:
+            continue
+        resolved, _ = scope.resolve(call.path)
+        yield qualname(resolved)
+        yield scope.name(resolved)

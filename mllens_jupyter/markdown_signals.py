@@ -1,0 +1,121 @@
+"""Markdown cells read for stages: headings (ATX, setext, HTML) and the text around them.
+
+Headings name the stage of the section they open; body text is where business goals and problem
+framing show, since code never does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .signals import Signals
+
+MAX_TEXT_CHARS = 20_000
+MAX_TITLE_CHARS = 200
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_EMPTY_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]{0,500}>")
+_EMPHASIS = re.compile(r"[*_`]+")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    title: str
+
+
+@dataclass(frozen=True)
+class MarkdownFacts:
+    headings: tuple[Heading, ...]
+    body: str
+
+
+def plain(text: str) -> str:
+    """Markdown inline syntax and HTML tags removed, whitespace collapsed."""
+    text = _IMAGE.sub(" ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=2048)
+def markdown_facts(text: str) -> MarkdownFacts:
+    """The headings of a markdown cell, in order, and its other text."""
+    text = text[:MAX_TEXT_CHARS]
+    headings: list[Heading] = []
+    body: list[str] = []
+    in_fence = False
+    previous = ""
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            previous = ""
+            continue
+        if in_fence:
+            continue
+        heading = _line_heading(line, previous)
+        if heading == "setext" and body:
+            level = 1 if line.strip().startswith("=") else 2
+            headings.append(Heading(level, plain(body.pop())[:MAX_TITLE_CHARS]))
+        elif isinstance(heading, Heading):
+            headings.append(heading)
+        elif heading is None:
+            body.append(line)
+        previous = line if heading is None else ""
+    body_text = "\n".join(body)
+    for level, inner in _HTML_HEADING.findall(body_text):
+        headings.append(Heading(int(level), plain(inner)[:MAX_TITLE_CHARS]))
+    return MarkdownFacts(tuple(h for h in headings if h.title), plain(_HTML_HEADING.sub(" ", body_text)))
+
+
+def _line_heading(line: str, previous: str) -> Heading | str | None:
+    match = _ATX.match(line)
+    if match:
+        return Heading(len(match.group(1)), plain(match.group(2))[:MAX_TITLE_CHARS])
+    if _EMPTY_ATX.match(line):
+        return "empty"
+    if previous.strip() and _SETEXT.match(line) and not _ATX.match(previous):
+        return "setext"
+    return None
+
+
+def heading_stages(title: str, signals: Signals) -> dict[str, float]:
+    """Stage -> weight named by a heading; generic rules count only when no specific rule matches;
+    a stage takes over the stages its section lists in `over` ("Model quality on live data" is
+    monitoring, not evaluation)."""
+    found = _matches(title, [(p, r) for p, r, generic in signals.headings if not generic])
+    found = found or _matches(title, [(p, r) for p, r, generic in signals.headings if generic])
+    for stage in list(found):
+        section = signals.sections.get(stage)
+        if section is not None and stage in found:
+            for other in section.over:
+                found.pop(other, None)
+    return found
+
+
+def text_stages(body: str, signals: Signals) -> dict[str, tuple[float, str]]:
+    """Stage -> (weight, the words that say so) found in the text of a markdown cell."""
+    found: dict[str, tuple[float, str]] = {}
+    for pattern, rule in signals.text if body else ():
+        if rule.weight > found.get(rule.stage, (0.0, ""))[0]:
+            match = pattern.search(body)
+            if match:
+                found[rule.stage] = (rule.weight, " ".join(match.group(0).split())[:80])
+    return found
+
+
+def _matches(text: str, rules: list) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for pattern, rule in rules:
+        if rule.weight > found.get(rule.stage, 0.0) and pattern.search(text):
+            found[rule.stage] = rule.weight
+    return found

@@ -1,0 +1,430 @@
+"""The signal tables (lens/signals/stages.yaml) loaded, validated and compiled into fast lookups.
+
+The tables are data so that a user can extend them; every problem in a broken file is reported with
+its file, line and field, like the lens itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import LensValidationError, SourceProblem
+from .lens_source import SourceDocument, read_document
+from .paths import lens_data_dir
+from .validation import iter_schema_errors
+
+SCHEMA_FILE = "signals.v1.schema.json"
+ANY_KIND = "*"
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+def default_signals_path() -> Path:
+    return lens_data_dir() / "signals" / "stages.yaml"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One signal: the stage it points to and how strongly, with the conditions some rules add."""
+
+    stage: str
+    weight: float
+    args: re.Pattern | None = None
+    receiver: re.Pattern | None = None
+    returns: str | None = None
+    shown: bool = False
+    kind: str | None = None
+    unlabelled: bool = False
+
+
+class PrefixTable:
+    """Dotted names -> values, looked up by the longest dotted prefix of a qualified name.
+
+    A key whose last part ends with "_" or starts with a capital (`pandas.read_`, `xgboost.XGB`) also
+    matches the start of that part (`pandas.read_csv`, `xgboost.XGBClassifier`).
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list] = {}
+        self.stems: dict[str, list[tuple[str, str]]] = {}
+
+    def add(self, key: str, value: Any) -> None:
+        self.exact.setdefault(key, []).append(value)
+        parent, _, last = key.rpartition(".")
+        if last.endswith("_") or last[:1].isupper():
+            self.stems.setdefault(parent, []).append((last, key))
+
+    def lookup(self, dotted: str) -> tuple[str | None, list]:
+        """(matched key, its values) for the longest matching prefix of `dotted`; (None, []) if none."""
+        parts = dotted.split(".")
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[:n])
+            if key in self.exact:
+                return key, self.exact[key]
+            for stem, stem_key in self.stems.get(".".join(parts[: n - 1]), ()):
+                if parts[n - 1].startswith(stem):
+                    return stem_key, self.exact[stem_key]
+        return None, []
+
+
+@dataclass
+class Signals:
+    """The compiled tables; built by `load_signals`, read by the inference."""
+
+    source: str
+    stages: tuple[str, ...]
+    threshold: float
+    heading_carry: float
+    markdown_phase_stages: frozenset[str]
+    default_aliases: dict[str, str]
+    canonical: PrefixTable
+    kind_origins: PrefixTable
+    kind_names: list[tuple[re.Pattern, re.Pattern | None, str]]
+    keeping_kinds: frozenset[str]
+    accessor_kinds: dict[str, str]
+    calls: PrefixTable
+    methods: dict[tuple[str, str], list[Rule]]
+    attributes: dict[tuple[str, str], list[Rule]]
+    arguments: dict[str, list[Rule]]
+    identifiers: dict[str, list[Rule]]
+    bases: PrefixTable
+    subject_calls: frozenset[str]
+    subject_weight: float
+    subject_stages: dict[str, str]
+    plot_weight: float
+    plot_stages: dict[str, str]
+    display_weight: float
+    display_stages: dict[str, str]
+    display_attributes: dict[str, str]
+    columns: dict[str, tuple[str, float]]
+    shell: list[tuple[re.Pattern, Rule]]
+    helpers: list[tuple[re.Pattern, Rule]]
+    configuration: tuple[str, float] | None
+    magics: dict[str, list[Rule]]
+    files: list[tuple[re.Pattern, Rule]]
+    keywords: list[tuple[re.Pattern, Rule]]
+    headings: list[tuple[re.Pattern, Rule, bool]]
+    text: list[tuple[re.Pattern, Rule]]
+    cells: "CellWeights"
+    pipelines: PrefixTable
+    pipeline_weight: float
+    pipeline_stages: dict[str, str]
+    sections: dict[str, "Section"]
+    presence: "Presence"
+    _name_kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def canonical_name(self, dotted: str) -> str:
+        key, values = self.canonical.lookup(dotted)
+        if key is None or not (dotted == key or dotted.startswith(key + ".")):
+            return dotted
+        return values[-1] + dotted[len(key):]
+
+    def kind_of_origin(self, dotted: str) -> str | None:
+        return (self.kind_origins.lookup(dotted)[1] or [None])[-1]
+
+    def kind_of_name(self, name: str) -> str | None:
+        """The kind a variable's name suggests (`df` a dataframe, `clf` a model), or None."""
+        if name not in self._name_kinds:
+            found = next((kind for pattern, exclude, kind in self.kind_names
+                          if pattern.fullmatch(name) and not (exclude and exclude.search(name))), None)
+            if len(self._name_kinds) < 50_000:
+                self._name_kinds[name] = found
+            return found
+        return self._name_kinds[name]
+
+
+@dataclass(frozen=True)
+class CellWeights:
+    """How a cell's statements weigh (the `cells` table)."""
+
+    strong: float = 0.75
+    secondary_statements: int = 2
+    secondary_share: float = 0.34
+    glance_methods: frozenset[str] = frozenset()
+    glance_attributes: frozenset[str] = frozenset()
+    new_tables: PrefixTable = field(default_factory=PrefixTable)
+    plots_alone: tuple[str, float] | None = None
+    model_inputs: tuple[re.Pattern, Rule] | None = None
+    hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """Under a heading of a stage: the stages it takes over in the heading (`over`), and the code
+    stages it reads as its own, whatever their strength (`always`) or when weak (`weak`)."""
+
+    over: frozenset[str] = frozenset()
+    always: frozenset[str] = frozenset()
+    weak: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Presence:
+    """When a phase is present in a notebook: cells enough, a share of the cells showing a phase, or
+    one strong signal."""
+
+    min_cells: int = 2
+    min_share: float = 0.25
+    strong: float = 0.9
+
+
+def load_signals(path: str | Path | None = None) -> Signals:
+    """The signal tables at `path` (default: the bundled ones), validated; cached until the file changes.
+
+    Raises LensValidationError listing every problem with its file and line.
+    """
+    target = Path(path).expanduser().resolve() if path else default_signals_path()
+    try:
+        stamp = target.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    return _load_cached(str(target), stamp)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, stamp: int) -> Signals:
+    doc = read_document(Path(path))
+    if isinstance(doc, SourceProblem):
+        raise LensValidationError([doc])
+    problems = list(_schema_problems(doc))
+    if not problems:
+        problems = list(_consistency_problems(doc))
+    if problems:
+        raise LensValidationError(problems)
+    return _compile(doc.data, path)
+
+
+@lru_cache(maxsize=1)
+def signals_schema() -> dict:
+    return json.loads((lens_data_dir() / "schema" / SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+def _field(path: tuple) -> str:
+    if not path:
+        return "(document)"
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
+
+
+def _problem(doc: SourceDocument, path: tuple, message: str) -> SourceProblem:
+    return SourceProblem(doc.file, doc.line_of(path), _field(path), message)
+
+
+def _schema_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
+    for path, message in iter_schema_errors(doc.data, signals_schema()):
+        yield _problem(doc, path, message)
+
+
+def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
+    """(path, rule) for every rule of every table."""
+    for table in ("calls", "methods", "attributes", "arguments", "identifiers", "bases", "shell", "helpers",
+                  "magics", "files", "keywords"):
+        for index, rule in enumerate(data.get(table) or []):
+            yield (table, index), rule
+    for table in ("headings", "text"):
+        for index, rule in enumerate(data["markdown"].get(table) or []):
+            yield ("markdown", table, index), rule
+    for name, rule in (data.get("columns") or {}).items():
+        yield ("columns", name), rule
+    if data.get("configuration"):
+        yield ("configuration",), data["configuration"]
+    cells = data.get("cells") or {}
+    for key in ("plots_alone", "model_inputs", "hyperparameters"):
+        if cells.get(key):
+            yield ("cells", key), cells[key]
+
+
+def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
+    """What the schema cannot see: unknown stages and kinds, regular expressions that do not compile."""
+    data = doc.data
+    stages, kinds = set(data["stages"]), set(data["kinds"]) | {ANY_KIND}
+    for path, rule in _rule_lists(data):
+        if rule["stage"] not in stages:
+            yield _problem(doc, (*path, "stage"), f"unknown stage {rule['stage']!r}")
+        for kind in [*rule.get("of", []), *[rule[k] for k in ("returns", "kind") if k in rule]]:
+            if kind not in kinds:
+                yield _problem(doc, path, f"unknown kind {kind!r}")
+        for index, pattern in enumerate(rule.get("patterns", [])):
+            yield from _regex_problem(doc, (*path, "patterns", index), pattern)
+        for key in ("args", "receiver"):
+            if key in rule:
+                yield from _regex_problem(doc, (*path, key), rule[key])
+    for kind, spec in data["kinds"].items():
+        for index, pattern in enumerate(spec.get("names", [])):
+            yield from _regex_problem(doc, ("kinds", kind, "names", index), pattern)
+        if "exclude" in spec:
+            yield from _regex_problem(doc, ("kinds", kind, "exclude"), spec["exclude"])
+    for table in ("subjects", "plots", "displays"):
+        for kind, stage in ((data.get(table) or {}).get("stages") or {}).items():
+            if kind not in kinds or stage not in stages:
+                yield _problem(doc, (table, "stages", kind), f"unknown kind or stage {kind!r}: {stage!r}")
+    for name, stage in ((data.get("displays") or {}).get("attributes") or {}).items():
+        if stage not in stages:
+            yield _problem(doc, ("displays", "attributes", name), f"unknown stage {stage!r}")
+    for stage in data.get("markdown_phase_stages", []):
+        if stage not in stages:
+            yield _problem(doc, ("markdown_phase_stages",), f"unknown stage {stage!r}")
+    for kind, stage in ((data.get("pipelines") or {}).get("stages") or {}).items():
+        if kind not in kinds or stage not in stages:
+            yield _problem(doc, ("pipelines", "stages", kind), f"unknown kind or stage {kind!r}: {stage!r}")
+    for stage, section in (data.get("sections") or {}).items():
+        for name in [stage, *section.get("over", []), *section.get("always", []), *section.get("weak", [])]:
+            if name not in stages:
+                yield _problem(doc, ("sections", stage), f"unknown stage {name!r}")
+
+
+def _regex_problem(doc: SourceDocument, path: tuple, pattern: str) -> Iterator[SourceProblem]:
+    try:
+        re.compile(pattern, _FLAGS)
+    except re.error as err:
+        yield _problem(doc, path, f"invalid regular expression {pattern!r}: {err}")
+
+
+def _rule(spec: dict) -> Rule:
+    return Rule(
+        stage=spec["stage"],
+        weight=float(spec["weight"]),
+        args=re.compile(spec["args"], _FLAGS) if "args" in spec else None,
+        receiver=re.compile(spec["receiver"], _FLAGS) if "receiver" in spec else None,
+        returns=spec.get("returns"),
+        shown=bool(spec.get("shown", False)),
+        kind=spec.get("kind"),
+        unlabelled=bool(spec.get("unlabelled", False)),
+    )
+
+
+def _prefix_table(rules: list[dict]) -> PrefixTable:
+    table = PrefixTable()
+    for spec in rules:
+        rule = _rule(spec)
+        for name in spec["names"]:
+            table.add(name, rule)
+    return table
+
+
+def _name_table(names: list[str]) -> PrefixTable:
+    table = PrefixTable()
+    for name in names:
+        table.add(name, True)
+    return table
+
+
+def _keyed(rules: list[dict], lower: bool = False) -> dict[str, list[Rule]]:
+    table: dict[str, list[Rule]] = {}
+    for spec in rules:
+        rule = _rule(spec)
+        for name in spec["names"]:
+            table.setdefault(name.lower() if lower else name, []).append(rule)
+    return table
+
+
+def _by_kind(rules: list[dict]) -> dict[tuple[str, str], list[Rule]]:
+    table: dict[tuple[str, str], list[Rule]] = {}
+    for spec in rules:
+        rule = _rule(spec)
+        for kind in spec["of"]:
+            for name in spec["names"]:
+                table.setdefault((kind, name), []).append(rule)
+    return table
+
+
+def _patterns(rules: list[dict]) -> list[tuple[re.Pattern, Rule]]:
+    return [(re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), _FLAGS), _rule(spec)) for spec in rules]
+
+
+def _kinds(kinds: dict) -> tuple[PrefixTable, list, frozenset[str], dict[str, str]]:
+    origins = PrefixTable()
+    names, accessors = [], {}
+    for kind, spec in kinds.items():
+        for origin in spec["origins"]:
+            origins.add(origin, kind)
+        if spec.get("accessor"):
+            accessors.update({name: kind for name in spec.get("names", [])})
+        else:
+            exclude = re.compile(spec["exclude"], re.IGNORECASE) if spec.get("exclude") else None
+            names.extend((re.compile(pattern, re.IGNORECASE), exclude, kind) for pattern in spec.get("names", []))
+    keeping = frozenset(kind for kind, spec in kinds.items() if spec.get("keeps"))
+    return origins, names, keeping, accessors
+
+
+def _cell_weights(data: dict) -> CellWeights:
+    cells = data.get("cells") or {}
+    glances = cells.get("glances") or {}
+    plots = cells.get("plots_alone")
+    inputs = cells.get("model_inputs")
+    hyper = cells.get("hyperparameters")
+    hyper_names = frozenset(name.lower() for spec in data.get("arguments") or [] if hyper and spec["stage"] == hyper["stage"]
+                            for name in spec["names"])
+    return CellWeights(
+        strong=float(cells.get("strong", 0.75)),
+        secondary_statements=int(cells.get("secondary_statements", 2)),
+        secondary_share=float(cells.get("secondary_share", 0.34)),
+        glance_methods=frozenset(glances.get("methods", [])),
+        glance_attributes=frozenset(glances.get("attributes", [])),
+        new_tables=_name_table(cells.get("new_tables", [])),
+        plots_alone=(plots["stage"], float(plots["weight"])) if plots else None,
+        model_inputs=_patterns([inputs])[0] if inputs else None,
+        hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names) if hyper else None,
+    )
+
+
+def _sections(data: dict) -> dict[str, Section]:
+    return {stage: Section(frozenset(spec.get("over", [])), frozenset(spec.get("always", [])),
+                           frozenset(spec.get("weak", [])))
+            for stage, spec in (data.get("sections") or {}).items()}
+
+
+def _compile(data: dict, source: str) -> Signals:
+    origins, names, keeping, accessors = _kinds(data["kinds"])
+    canonical = PrefixTable()
+    for key, value in (data.get("canonical") or {}).items():
+        canonical.exact[key] = [value]
+    subjects, displays, plots = data.get("subjects") or {}, data.get("displays") or {}, data.get("plots") or {}
+    return Signals(
+        source=source,
+        stages=tuple(data["stages"]),
+        threshold=float(data["threshold"]),
+        heading_carry=float(data.get("heading_carry", 0.75)),
+        markdown_phase_stages=frozenset(data.get("markdown_phase_stages", [])),
+        default_aliases=dict(data.get("default_aliases") or {}),
+        canonical=canonical,
+        kind_origins=origins,
+        kind_names=names,
+        keeping_kinds=keeping,
+        accessor_kinds=accessors,
+        calls=_prefix_table(data["calls"]),
+        methods=_by_kind(data["methods"]),
+        attributes=_by_kind(data.get("attributes") or []),
+        arguments=_keyed(data.get("arguments") or []),
+        identifiers=_keyed(data.get("identifiers") or [], lower=True),
+        bases=_prefix_table(data.get("bases") or []),
+        subject_calls=frozenset(subjects.get("calls", [])),
+        subject_weight=float(subjects.get("weight", 0.5)),
+        subject_stages=dict(subjects.get("stages", {})),
+        plot_weight=float(plots.get("weight", 0.5)),
+        plot_stages=dict(plots.get("stages", {})),
+        display_weight=float(displays.get("weight", 0.5)),
+        display_stages=dict(displays.get("stages", {})),
+        display_attributes=dict(displays.get("attributes", {})),
+        columns={k: (v["stage"], float(v["weight"])) for k, v in (data.get("columns") or {}).items()},
+        shell=_patterns(data.get("shell") or []),
+        helpers=_patterns(data.get("helpers") or []),
+        configuration=(data["configuration"]["stage"], float(data["configuration"]["weight"]))
+        if data.get("configuration") else None,
+        magics=_keyed(data.get("magics") or []),
+        files=_patterns(data.get("files") or []),
+        keywords=_patterns(data.get("keywords") or []),
+        headings=[(p, r, bool(s.get("generic"))) for (p, r), s in
+                  zip(_patterns(data["markdown"]["headings"]), data["markdown"]["headings"])],
+        text=_patterns(data["markdown"].get("text") or []),
+        cells=_cell_weights(data),
+        pipelines=_name_table((data.get("pipelines") or {}).get("names", [])),
+        pipeline_weight=float((data.get("pipelines") or {}).get("weight", 0.75)),
+        pipeline_stages=dict((data.get("pipelines") or {}).get("stages") or {}),
+        sections=_sections(data),
+        presence=Presence(**(data.get("presence") or {})),
+    )

@@ -1,0 +1,398 @@
+"""Stage inference as a user sees it: the stages of each cell, why, the phases of a notebook, evidence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mllens_jupyter.inference import (
+    TAG_REASON,
+    current_phase,
+    find_evidence,
+    infer_cells,
+    infer_notebook,
+)
+from mllens_jupyter.lens import get_lens
+
+from .conftest import CORPORA, make_notebook, run_cli
+
+
+@pytest.fixture(scope="module")
+def lens():
+    return get_lens()
+
+
+def code(source, **mllens):
+    return {"cell_type": "code", "metadata": {"mllens": mllens} if mllens else {}, "source": source}
+
+
+def md(source):
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def stages_of(*cells):
+    return [cell["stages"] for cell in infer_cells(list(cells))]
+
+
+def reasons_of(result, stage):
+    return " | ".join(result["reasons"].get(stage, []))
+
+
+# --- names resolved: aliases, from-imports, objects made in other cells ---------------------------
+
+
+def test_an_alias_resolves_to_the_qualified_call():
+    cells = infer_cells([code("import pandas as pd"), code("df = pd.read_csv('train.csv')")])
+    assert cells[1]["stages"] == ["data_collection"]
+    assert "calls pandas.read_csv" in reasons_of(cells[1], "data_collection")
+
+
+def test_a_from_import_resolves_to_the_qualified_call():
+    cells = infer_cells([
+        code("from sklearn.model_selection import train_test_split"),
+        code("X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)"),
+    ])
+    assert "data_preprocessing" in cells[1]["stages"]
+    assert "sklearn.model_selection.train_test_split" in reasons_of(cells[1], "data_preprocessing")
+
+
+def test_a_model_made_in_one_cell_is_trained_in_another():
+    cells = infer_cells([
+        code("from sklearn.ensemble import RandomForestClassifier"),
+        code("model = RandomForestClassifier(n_estimators=200)"),
+        code("print('fitting')"),
+        code("model.fit(X_train, y_train)"),
+        code("from sklearn.metrics import f1_score\nf1_score(y_test, model.predict(X_test))"),
+    ])
+    assert cells[3]["stages"] == ["training"]
+    assert "calls sklearn.ensemble.RandomForestClassifier.fit" in cells[3]["reasons"]["training"]
+    assert cells[4]["stages"] == ["evaluation"]
+
+
+def test_what_a_method_means_depends_on_the_object():
+    cells = infer_cells([
+        code("from sklearn.preprocessing import StandardScaler\nimport lightgbm as lgb"),
+        code("scaler = StandardScaler()\nclf = lgb.LGBMClassifier()"),
+        code("X = scaler.fit(X)"),
+        code("clf.fit(X, y)"),
+    ])
+    assert cells[2]["stages"] == ["data_preprocessing"]
+    assert cells[3]["stages"] == ["training"]
+
+
+def test_sagemaker_estimator_predictor_tuner_and_monitor():
+    cells = infer_cells([
+        code("from sagemaker.estimator import Estimator\nfrom sagemaker.tuner import HyperparameterTuner\n"
+             "from sagemaker.model_monitor import DefaultModelMonitor"),
+        code("estimator = Estimator(image_uri=image, role=role, instance_type='ml.m5.xlarge')"),
+        code("estimator.fit({'train': train_input})"),
+        code("tuner = HyperparameterTuner(estimator, 'validation:auc', ranges)\ntuner.fit(inputs)"),
+        code("predictor = estimator.deploy(initial_instance_count=1, instance_type='ml.m5.large')"),
+        code("predictor.predict(payload)"),
+        code("monitor = DefaultModelMonitor(role=role)\nmonitor.suggest_baseline(baseline_dataset=uri)"),
+        code("runtime = boto3.client('sagemaker-runtime')\nruntime.invoke_endpoint(EndpointName=name, Body=body)"),
+        code("cw = boto3.client('cloudwatch')\ncw.put_metric_alarm(AlarmName='drift')"),
+    ])
+    assert [c["stages"] for c in cells[2:]] == [
+        ["training"], ["tuning"], ["deployment"], ["deployment"], ["monitoring"], ["deployment"], ["monitoring"]]
+    assert "calls sagemaker.estimator.Estimator.deploy.predict" in cells[5]["reasons"]["deployment"]
+
+
+def test_azure_ml_v1_submit_deploy_and_drift():
+    cells = infer_cells([
+        code("from azureml.core import Experiment, Model\nfrom azureml.core.webservice import AciWebservice\n"
+             "from azureml.datadrift import DataDriftDetector"),
+        code("run = Experiment(ws, 'exp').submit(config)"),
+        code("service = Model.deploy(ws, 'svc', [model], inference_config, AciWebservice.deploy_configuration())"),
+        code("detector = DataDriftDetector.create_from_datasets(ws, 'drift', baseline, target)"),
+    ])
+    assert [c["stages"] for c in cells[1:]] == [["training"], ["deployment"], ["monitoring"]]
+
+
+# --- precision: what must not be labelled ----------------------------------------------------------
+
+
+def test_imports_alone_are_setup_not_training():
+    (stages,) = stages_of(code("import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier\n"
+                               "from sklearn.metrics import accuracy_score\nimport xgboost as xgb"))
+    assert stages == ["setup"]
+
+
+def test_an_aggregate_passed_to_fillna_is_not_exploration():
+    (stages,) = stages_of(code("df['Age'] = df['Age'].fillna(df['Age'].median())"))
+    assert stages == ["data_preprocessing"]
+
+
+def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
+    cells = infer_cells([
+        code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
+        code("df = pd.read_csv('x.csv')"),
+        code("sns.countplot(x='Survived', data=df)"),
+        code("history = model.fit(X, y, epochs=10)"),
+        code("plt.plot(history.history['loss'])"),
+    ])
+    assert cells[2]["stages"] == ["exploration", "visualization"]
+    assert cells[4]["stages"] == ["evaluation", "visualization"]
+
+
+def test_predicting_on_test_data_for_a_submission_is_deployment():
+    (stages,) = stages_of(code("preds = model.predict(test)\nsub = pd.DataFrame({'id': ids, 'y': preds})\n"
+                               "sub.to_csv('submission.csv', index=False)"))
+    assert stages == ["deployment"]
+
+
+# --- IPython syntax and other languages ------------------------------------------------------------
+
+
+def test_magics_and_shell_commands_are_read():
+    cells = infer_cells([
+        code("%pip install xgboost"),
+        code("!wget https://example.com/data.zip\n!unzip data.zip"),
+        code("%%bash\naws s3 cp s3://bucket/train.csv ."),
+        code("%%time\nmodel = xgb.XGBClassifier()\nmodel.fit(X, y)"),
+        code("%%writefile inference.py\ndef model_fn(model_dir):\n    return load(model_dir)"),
+        code("df.describe?"),
+    ])
+    assert [c["stages"] for c in cells] == [
+        ["setup"], ["data_collection"], ["data_collection"], ["training"], ["deployment"], []]
+    assert "runs `pip install xgboost`" in cells[0]["reasons"]["setup"]
+
+
+def test_a_notebook_in_r_is_scanned_not_parsed(lens):
+    notebook = make_notebook(
+        [code("library(ggplot2)\ndf <- read.csv('train.csv')"), code("fit <- lm(y ~ x, data = df)")],
+        metadata={"kernelspec": {"name": "ir", "language": "R"}, "language_info": {"name": "R"}},
+    )
+    result = infer_notebook(notebook, lens)
+    assert result["cells"][0]["stages"] == ["data_collection", "setup"]
+    assert result["cells"][1]["stages"] == ["training"]
+    assert result["phases"] == ["data_processing", "model_development"]
+
+
+def test_broken_python_still_yields_its_calls():
+    (stages,) = stages_of(code("import pandas as pd\ndf = pd.read_csv('x.csv'\nmodel.fit(X, y"))
+    assert "data_collection" in stages and "training" in stages
+
+
+# --- markdown: headings carry their stage, text frames the problem -------------------------------
+
+
+def test_a_heading_carries_its_stage_to_the_code_under_it_until_the_next_heading():
+    cells = infer_cells([
+        md("# Churn"),
+        code("import pandas as pd"),
+        md("## Feature engineering"),
+        code("cols = ['a', 'b']"),
+        md("### Ratios"),
+        code("threshold = 3"),
+        md("## Results"),
+        code("n = 10"),
+    ])
+    assert cells[3]["stages"] == ["feature_engineering", "setup"]
+    assert "under heading 'Feature engineering'" in cells[3]["reasons"]["feature_engineering"]
+    assert cells[3]["reasons"]["setup"] == ["only sets values"]
+    assert cells[5]["stages"] == ["feature_engineering", "setup"]
+    assert cells[7]["stages"] == ["evaluation", "setup"]
+    assert cells[1]["stages"] == ["setup"]
+
+
+def test_a_heading_does_not_turn_an_import_cell_into_its_stage():
+    cells = infer_cells([md("## Training"), code("import torch\nimport torch.nn as nn")])
+    assert cells[1]["stages"] == ["setup"]
+
+
+def test_business_goal_and_problem_framing_come_from_markdown(lens):
+    notebook = make_notebook([
+        md("# Customer churn\n\n## Business goal\nKeep subscribers: every churned customer costs $300 a year."),
+        md("We want to predict whether a customer will cancel next month. This is a binary classification problem."),
+        code("import pandas as pd\ndf = pd.read_csv('churn.csv')"),
+        md("## Deploy the model\nLater."),
+    ])
+    result = infer_notebook(notebook, lens)
+    assert result["cells"][0]["stages"] == ["business_goal"]
+    assert result["cells"][1]["stages"] == ["problem_framing"]
+    assert result["phases"] == ["business_goal", "problem_framing", "data_processing"]
+    assert result["phase_cells"]["business_goal"] == [0]
+
+
+def test_a_stage_tagged_by_a_person_wins(lens):
+    cells = infer_cells([
+        code("model.fit(X, y)", stage="evaluation"),
+        code("x = 1", stage=["monitoring", "Feature engineering"]),
+        code("df.shape", stage="not-a-stage"),
+    ])
+    assert cells[0]["stages"] == ["evaluation"] and cells[0]["reasons"]["evaluation"] == [TAG_REASON]
+    assert cells[1]["stages"] == ["feature_engineering", "monitoring"]
+    assert cells[2]["stages"] == ["exploration"]
+
+
+def test_phases_pinned_in_the_notebook_are_present(lens):
+    notebook = make_notebook([code("x = 1")], metadata={"mllens": {"schema_version": 1, "phases": ["monitoring", "nope"]}})
+    result = infer_notebook(notebook, lens)
+    assert result["phases"] == ["monitoring"]
+    assert result["pinned"] == ["monitoring"] and result["phase_cells"] == {"monitoring": []}
+
+
+# --- the current phase ---------------------------------------------------------------------------
+
+
+def test_the_phase_of_a_cell_is_its_own_and_a_setup_cell_takes_its_neighbours(lens):
+    results = infer_cells([
+        code("import pandas as pd\ndf = pd.read_csv('x.csv')"),
+        code("df.head()"),
+        code("import matplotlib.pyplot as plt\nimport numpy as np"),
+        code("from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\nclf.fit(X, y)"),
+    ])
+    own = current_phase(results, lens, around=3)
+    assert own["phase"] == "model_development" and own["confidence"] >= 0.8
+    assert "cell 4" in own["reasons"][0]
+    setup = current_phase(results, lens, around=2)
+    assert setup["phase"] == "data_processing"
+    assert "takes the phase of its neighbours" in setup["reasons"][0]
+    recent = current_phase(results, lens)
+    assert recent["phase"] == "model_development"
+
+
+def test_no_phase_when_nothing_is_known(lens):
+    assert current_phase(infer_cells([code("x = 1")]), lens)["phase"] is None
+    assert current_phase([], lens, around=5)["phase"] is None
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+def test_evidence_names_the_cell_and_what_it_shows(lens):
+    evidence = find_evidence([
+        md("# Drift"),
+        code("import evidently\nfrom sagemaker.tuner import HyperparameterTuner"),
+        code("tuner = HyperparameterTuner(est, 'auc', ranges, max_jobs=4)"),
+        code("est = Estimator(role=role, instance_type='ml.g5.xlarge', use_spot_instances=True)"),
+    ], lens)
+    assert evidence["MLOPS06-BP02"] == ["cell 2: imports evidently"]
+    assert "cell 3: calls sagemaker.tuner.HyperparameterTuner" in evidence["MLCOST04-BP11"]
+    assert "cell 4: mentions 'use_spot_instances'" in evidence["MLCOST04-BP06"]
+    assert "MLSEC03-BP03" not in evidence
+
+
+def test_evidence_and_stages_share_one_parse(lens, monkeypatch):
+    from mllens_jupyter import cellcode
+
+    cells = [code("import mlflow\nmlflow.autolog()\nmodel.fit(X, y)")]
+    cellcode._facts_for_text.cache_clear()
+    infer_cells(cells)
+    find_evidence(cells, lens)
+    info = cellcode._facts_for_text.cache_info()
+    assert info.misses == 1 and info.hits >= 1
+
+
+# --- robustness: any input, never an exception ---------------------------------------------------
+
+NASTY_SOURCES = {
+    "syntax error": "def f(:\n    return",
+    "R": "library(dplyr)\ndf %>% filter(x > 1) %>% summarise(n = n())",
+    "Julia": "using DataFrames\ndf = CSV.read(\"x.csv\", DataFrame)\nfor i in 1:10\n  println(i)\nend",
+    "SQL": "SELECT a, COUNT(*) FROM events WHERE ts > now() GROUP BY a;",
+    "bash": "for f in *.csv; do wc -l $f; done",
+    "empty": "",
+    "whitespace": "   \n\t\n",
+    "10,000 lines": "\n".join(f"df{i} = pd.read_csv('f{i}.csv')" for i in range(10_000)),
+    "5,000 nested brackets": "(" * 5000 + ")" * 5000,
+    "5,000 nested lists": "x = " + "[" * 5000 + "]" * 5000,
+    "deep unary": "x = " + "-" * 50_000 + "1",
+    "long attribute chain": "a" + ".b" * 20_000,
+    "nested magic": "%time " + "f(" * 3000,
+    "binary junk": bytes(range(256)).decode("latin-1") * 20,
+    "null bytes": "import os\x00\nprint(1)",
+    "lone surrogates": "x = '\ud800'\nprint(x)",
+}
+
+
+@pytest.mark.parametrize("source", NASTY_SOURCES.values(), ids=NASTY_SOURCES.keys())
+def test_any_cell_source_gives_a_result(source, lens):
+    cells = [code(source), md(source), code("x = 1")]
+    results = infer_cells(cells)
+    assert [r["index"] for r in results] == [0, 1, 2]
+    for result in results:
+        assert set(result) == {"index", "cell_type", "stages", "confidence", "reasons"}
+        assert set(result["confidence"]) == set(result["stages"]) == set(result["reasons"])
+    assert isinstance(find_evidence(cells, lens), dict)
+    assert infer_notebook({"cells": cells}, lens)["cells"] == results
+    json.dumps(results)
+
+
+@pytest.mark.parametrize("cells", [
+    None, 5, "cells", b"x", {"cells": None},
+    [None, 1, "x", [], {}, {"cell_type": None}, {"cell_type": "code"}, {"cell_type": "code", "source": None},
+     {"cell_type": "code", "source": 42}, {"cell_type": "code", "source": ["a = 1\n", None, 3]},
+     {"cell_type": "markdown", "source": b"# Deploy"}, {"cell_type": "raw", "source": "model.fit(X, y)"},
+     {"cell_type": "code", "source": "x", "metadata": {"mllens": {"stage": 7}}},
+     {"cell_type": "code", "source": "x", "metadata": "junk"}],
+], ids=["None", "int", "str", "bytes", "mapping", "odd cells"])
+def test_any_cells_value_gives_a_result(cells, lens):
+    results = infer_cells(cells)
+    assert [r["index"] for r in results] == list(range(len(cells) if isinstance(cells, list) else 0))
+    if results:
+        assert [r["cell_type"] for r in results[:6]] == ["unknown"] * 6
+        assert all(r["stages"] == [] for r in results[:9]) and results[9]["stages"] == ["setup"]
+        assert results[10]["stages"] == ["deployment"] and results[11]["stages"] == []
+        assert results[12]["stages"] == results[13]["stages"] == ["deployment"]
+    assert isinstance(find_evidence(cells, lens), dict)
+    assert current_phase(results, lens)["phase"] in (None, "deployment")
+    assert current_phase(results, lens, around=0)["phase"] is None
+
+
+@pytest.mark.parametrize("notebook", [None, 3, [], {"cells": "x"}, {"metadata": {"mllens": {"phases": "all"}}},
+                                      {"cells": [], "metadata": {"language_info": 5, "mllens": []}}])
+def test_any_notebook_value_gives_a_result(notebook, lens):
+    assert infer_notebook(notebook, lens) == {"cells": [], "phases": [], "phase_cells": {}, "pinned": []}
+
+
+@pytest.mark.parametrize("around", [-1, 99, "2", None, True, 1.5])
+def test_any_current_phase_request_gives_a_result(around, lens):
+    results = infer_cells([code("import pandas as pd\npd.read_csv('x')")])
+    phase = current_phase(results + [{"index": 1, "stages": ["nonsense"], "confidence": {"nonsense": "x"}}, None],
+                          lens, around=around)
+    assert set(phase) == {"phase", "confidence", "reasons", "stages"}
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def monitor_notebook(shared_dir):
+    matches = sorted(CORPORA.glob("sagemaker-examples/*deploy_and_monitor/sm-model_monitor_introduction/*.ipynb"))
+    assert matches, "the model monitor notebook of the sagemaker corpus is missing"
+    return matches[0]
+
+
+def test_infer_json_on_a_real_notebook(monitor_notebook):
+    result = run_cli("infer", monitor_notebook, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["path"] == str(monitor_notebook)
+    assert {"deployment", "monitoring"} <= set(report["phases"])
+    notebook = json.loads(monitor_notebook.read_text(encoding="utf-8"))
+    assert [c["index"] for c in report["cells"]] == list(range(len(notebook["cells"])))
+    for cell in report["cells"]:
+        assert set(cell) >= {"index", "cell_type", "stages", "confidence", "reasons"}
+    monitoring = [c for c in report["cells"] if c["cell_type"] == "code" and "monitoring" in c["stages"]]
+    assert any("sagemaker.model_monitor.DefaultModelMonitor" in r for c in monitoring for r in c["reasons"]["monitoring"])
+
+
+def test_infer_text_has_a_line_per_cell_and_the_phases(monitor_notebook):
+    result = run_cli("infer", monitor_notebook)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    notebook = json.loads(monitor_notebook.read_text(encoding="utf-8"))
+    assert len(lines) == len(notebook["cells"]) + 2
+    assert lines[-1].startswith("phases: ") and "Monitoring" in lines[-1]
+    assert any("calls sagemaker.model_monitor.DefaultModelMonitor" in line for line in lines)
+
+
+def test_infer_an_unreadable_notebook_exits_3_with_one_line(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{not json")
+    result = run_cli("infer", path)
+    assert result.returncode == 3
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""

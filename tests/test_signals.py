@@ -1,0 +1,86 @@
+"""The signal tables are data a user can extend; a broken file is reported with its file and line."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from mllens_jupyter.errors import LensValidationError
+from mllens_jupyter.inference import infer_cells
+from mllens_jupyter.lens import get_lens
+from mllens_jupyter.signals import default_signals_path, load_signals
+
+
+def test_the_bundled_tables_load_and_speak_the_lens_vocabulary():
+    signals = load_signals()
+    lens = get_lens()
+    vocabulary = {stage for phase in lens.phases for stage in phase.stages} | set(lens.activity_stages)
+    assert set(signals.stages) == vocabulary
+    assert load_signals() is signals
+
+
+def write_tables(tmp_path, change) -> str:
+    data = yaml.safe_load(default_signals_path().read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "stages.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def test_a_user_rule_extends_the_inference(tmp_path):
+    def add_rule(data):
+        data["calls"].append({"stage": "monitoring", "weight": 0.9, "names": ["acme_watch.track"]})
+
+    custom = load_signals(write_tables(tmp_path, add_rule))
+    cells = [{"cell_type": "code", "source": "import acme_watch\nacme_watch.track(model)"}]
+    assert infer_cells(cells, signals=custom)[0]["stages"] == ["monitoring"]
+    assert infer_cells(cells)[0]["stages"] == []
+
+
+def test_schema_errors_name_the_file_and_line(tmp_path):
+    path = tmp_path / "stages.yaml"
+    text = default_signals_path().read_text(encoding="utf-8")
+    text = text.replace("threshold: 0.5", "threshold: high", 1)
+    text = text.replace("{stage: monitoring, weight: 0.9, names: [sagemaker.model_monitor,",
+                        "{stage: monitoring, weight: 1.5, names: [sagemaker.model_monitor,", 1)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    threshold_line = next(i for i, line in enumerate(lines, 1) if line.startswith("threshold:"))
+    weight_line = next(i for i, line in enumerate(lines, 1) if "weight: 1.5" in line)
+    with pytest.raises(LensValidationError) as caught:
+        load_signals(path)
+    located = {(p.line, p.field) for p in caught.value.problems}
+    assert (threshold_line, "threshold") in located
+    assert any(line == weight_line and field.endswith(".weight") for line, field in located)
+    assert all(p.file == str(path) for p in caught.value.problems)
+    assert f"{path}:{threshold_line}: threshold:" in str(caught.value)
+
+
+def test_unknown_stages_kinds_and_bad_patterns_are_reported(tmp_path):
+    def break_it(data):
+        data["calls"][0]["stage"] = "trainnig"
+        data["methods"][0]["of"] = ["dataframes"]
+        data["shell"][0]["patterns"] = ["(unclosed"]
+
+    path = write_tables(tmp_path, break_it)
+    with pytest.raises(LensValidationError) as caught:
+        load_signals(path)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("calls[0].stage: unknown stage 'trainnig'" in m for m in messages)
+    assert any("unknown kind 'dataframes'" in m for m in messages)
+    assert any("shell[0].patterns[0]: invalid regular expression" in m for m in messages)
+    assert all(p.line for p in caught.value.problems)
+
+
+def test_an_unparsable_file_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "stages.yaml"
+    path.write_text("schema_version: 1\nstages: [a, b\nthreshold: 0.5\n", encoding="utf-8")
+    with pytest.raises(LensValidationError) as caught:
+        load_signals(path)
+    (problem,) = caught.value.problems
+    assert problem.file == str(path) and problem.line == 3
+
+
+def test_a_missing_file_is_reported(tmp_path):
+    with pytest.raises(LensValidationError, match="cannot read"):
+        load_signals(tmp_path / "nope.yaml")
