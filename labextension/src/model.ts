@@ -1,0 +1,329 @@
+/**
+ * The sidebar's model: which notebook and cell it follows, the lens, the inference the server
+ * returned, the person's choices (phase, filters), and the answers in the notebook's metadata.
+ * It knows nothing of the view; the view listens to `changed`.
+ */
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { fetchInference, fetchLens, IInferRequest } from './api';
+import { checklist, IFilters, IPillarSection, resolveAnswers } from './checklist';
+import { answersOf, asNamespace, NAMESPACE, withAnswer } from './metadata';
+import {
+  IAnswer,
+  ICellInference,
+  ICurrentPhase,
+  IInference,
+  ILens,
+  INamespace
+} from './types';
+
+/** 'current' (the phase around the active cell), 'all', or a phase id. */
+export type PhaseChoice = string;
+
+const CONTENT_DELAY_MS = 600;
+const CELL_DELAY_MS = 120;
+
+export class LensModel implements IDisposable {
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  get notebook(): NotebookPanel | null {
+    return this._notebook;
+  }
+
+  get lens(): ILens | null {
+    return this._lens;
+  }
+
+  get inference(): IInference | null {
+    return this._inference;
+  }
+
+  get busy(): boolean {
+    return this._busy;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get phaseChoice(): PhaseChoice {
+    return this._phaseChoice;
+  }
+
+  get filters(): IFilters {
+    return this._filters;
+  }
+
+  get activeCell(): number {
+    return this._activeCell;
+  }
+
+  get namespace(): INamespace | null {
+    return asNamespace(this._notebook?.model?.getMetadata(NAMESPACE));
+  }
+
+  get answers(): { [id: string]: IAnswer } {
+    return this._lens ? resolveAnswers(this._lens, answersOf(this.namespace)) : {};
+  }
+
+  /** The phases present: inferred, plus those the person pinned in the metadata. */
+  get presentPhases(): string[] {
+    const pinned = this.namespace?.phases;
+    const found = new Set([...(this._inference?.phases ?? []), ...(Array.isArray(pinned) ? pinned : [])]);
+    return (this._lens?.phases ?? []).map(p => p.id).filter(id => found.has(id));
+  }
+
+  get current(): ICurrentPhase | null {
+    return this._inference?.current ?? null;
+  }
+
+  get activeCellInference(): ICellInference | null {
+    return this._inference?.cells.find(c => c.index === this._activeCell) ?? null;
+  }
+
+  /** The phases whose practices are listed; null means every phase. */
+  get shownPhases(): string[] | null {
+    const choice = this._phaseChoice;
+    if (choice === 'all') {
+      return null;
+    }
+    if (choice !== 'current') {
+      return [choice];
+    }
+    const phase = this.current?.phase;
+    if (phase) {
+      return [phase];
+    }
+    const present = this.presentPhases;
+    return present.length ? present : null;
+  }
+
+  get sections(): IPillarSection[] {
+    if (!this._lens) {
+      return [];
+    }
+    return checklist({
+      lens: this._lens,
+      phases: this.shownPhases,
+      answers: this.answers,
+      present: this.presentPhases,
+      evidence: this._inference?.evidence ?? {},
+      filters: this._filters
+    });
+  }
+
+  setNotebook(panel: NotebookPanel | null): void {
+    if (panel === this._notebook) {
+      return;
+    }
+    this._disconnect();
+    this._notebook = panel;
+    this._inference = null;
+    this._lastBody = null;
+    this._error = null;
+    this._activeCell = panel?.content.activeCellIndex ?? 0;
+    if (panel) {
+      this._connect(panel);
+    }
+    this._changed.emit();
+  }
+
+  setActiveCell(index: number): void {
+    if (index === this._activeCell) {
+      return;
+    }
+    this._activeCell = index;
+    this._changed.emit();
+    this._schedule(CELL_DELAY_MS);
+  }
+
+  /** Work happens only while the sidebar is visible; a change while hidden is caught up on show. */
+  setVisible(visible: boolean): void {
+    this._visible = visible;
+    if (visible && this._stale) {
+      this._schedule(0);
+    }
+  }
+
+  choosePhase(choice: PhaseChoice): void {
+    this._phaseChoice = choice;
+    this._changed.emit();
+  }
+
+  setFilters(filters: Partial<IFilters>): void {
+    this._filters = { ...this._filters, ...filters };
+    this._changed.emit();
+  }
+
+  /** Record (or remove, with null) an answer in the notebook's metadata; the notebook becomes dirty. */
+  setAnswer(practiceId: string, answer: IAnswer | null): void {
+    const model = this._notebook?.model;
+    const lens = this._lens;
+    if (!model || !lens) {
+      return;
+    }
+    let namespace: INamespace | null = this.namespace;
+    const practice = lens.practices.find(p => p.id === practiceId);
+    for (const alias of practice?.aliases ?? []) {
+      if (answersOf(namespace)[alias]) {
+        namespace = withAnswer(namespace, alias, null, lens.id);
+      }
+    }
+    model.setMetadata(NAMESPACE, withAnswer(namespace, practiceId, answer, lens.id));
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._disconnect();
+    Signal.clearData(this);
+  }
+
+  private _connect(panel: NotebookPanel): void {
+    panel.model?.contentChanged.connect(this._onContentChanged, this);
+    panel.model?.metadataChanged.connect(this._onMetadataChanged, this);
+    panel.disposed.connect(this._onDisposed, this);
+    void panel.context.ready.then(() => {
+      if (panel === this._notebook) {
+        this._activeCell = panel.content.activeCellIndex;
+        this._schedule(0);
+      }
+    });
+  }
+
+  private _disconnect(): void {
+    const panel = this._notebook;
+    if (panel) {
+      panel.model?.contentChanged.disconnect(this._onContentChanged, this);
+      panel.model?.metadataChanged.disconnect(this._onMetadataChanged, this);
+      panel.disposed.disconnect(this._onDisposed, this);
+    }
+    window.clearTimeout(this._timer);
+  }
+
+  private _onContentChanged(): void {
+    this._schedule(CONTENT_DELAY_MS);
+  }
+
+  private _onMetadataChanged(_: unknown, change: { key: string }): void {
+    if (change.key === NAMESPACE) {
+      this._changed.emit();
+    }
+  }
+
+  private _onDisposed(): void {
+    this.setNotebook(null);
+  }
+
+  private _schedule(delay: number): void {
+    window.clearTimeout(this._timer);
+    if (!this._visible) {
+      this._stale = true;
+      return;
+    }
+    this._stale = false;
+    this._timer = window.setTimeout(() => void this._refresh(), delay);
+  }
+
+  private async _refresh(): Promise<void> {
+    const panel = this._notebook;
+    if (!panel?.model || !panel.context.isReady) {
+      return;
+    }
+    const body = JSON.stringify(inferRequest(panel, this._activeCell));
+    if (body === this._lastBody) {
+      return;
+    }
+    this._lastBody = body;
+    const ticket = ++this._ticket;
+    this._busy = true;
+    this._changed.emit();
+    try {
+      const result = await fetchInference(body);
+      const lens = await this._lensFor(result.lens);
+      if (ticket === this._ticket && panel === this._notebook) {
+        this._inference = result;
+        this._lens = lens;
+        this._error = null;
+      }
+    } catch (error) {
+      if (ticket === this._ticket) {
+        this._error = (error as Error).message;
+        this._lastBody = null;
+      }
+    } finally {
+      if (ticket === this._ticket) {
+        this._busy = false;
+        this._changed.emit();
+      }
+    }
+  }
+
+  private async _lensFor(id: string): Promise<ILens> {
+    let found = this._lenses.get(id);
+    if (!found) {
+      found = fetchLens(id);
+      this._lenses.set(id, found);
+      found.catch(() => this._lenses.delete(id));
+    }
+    return found;
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _isDisposed = false;
+  private _notebook: NotebookPanel | null = null;
+  private _lens: ILens | null = null;
+  private _lenses = new Map<string, Promise<ILens>>();
+  private _inference: IInference | null = null;
+  private _busy = false;
+  private _error: string | null = null;
+  private _phaseChoice: PhaseChoice = 'current';
+  private _filters: IFilters = { unansweredOnly: false, highRiskOnly: false };
+  private _activeCell = 0;
+  private _visible = false;
+  private _stale = true;
+  private _timer = 0;
+  private _ticket = 0;
+  private _lastBody: string | null = null;
+}
+
+/**
+ * What the server needs to infer: each cell's type, source and own mllens tag, and the notebook's
+ * language and mllens settings, never outputs nor answers (so answering does not re-infer).
+ */
+export function inferRequest(panel: NotebookPanel, activeCell: number): IInferRequest {
+  const shared = panel.model!.sharedModel;
+  const cells = shared.cells.map(cell => ({
+    cell_type: cell.cell_type,
+    source: cell.getSource(),
+    metadata: pick(cell.getMetadata() as { [key: string]: any }, ['mllens', 'tags'])
+  }));
+  const metadata = pick(shared.getMetadata() as { [key: string]: any }, ['kernelspec', 'language_info']);
+  const namespace = asNamespace(shared.getMetadata(NAMESPACE));
+  if (namespace) {
+    const { answers: _answers, ...settings } = namespace;
+    metadata[NAMESPACE] = settings;
+  }
+  const active = cells.length ? Math.min(Math.max(activeCell, 0), cells.length - 1) : null;
+  return { cells, metadata, active_cell: active, lens: namespace?.lens ?? null };
+}
+
+function pick(source: { [key: string]: any }, keys: string[]): { [key: string]: any } {
+  const picked: { [key: string]: any } = {};
+  for (const key of keys) {
+    if (source[key] !== undefined) {
+      picked[key] = source[key];
+    }
+  }
+  return picked;
+}

@@ -1,0 +1,55 @@
+/**
+ * Words for phases and reasons, as the view shows them (plain functions over server data).
+ */
+import { IInference, ILens, Reasons } from './types';
+
+export function phaseName(lens: ILens | null, id: string | null | undefined): string {
+  if (!id) {
+    return 'No phase found';
+  }
+  return lens?.phases.find(p => p.id === id)?.name ?? id;
+}
+
+/** Reasons as sentences, whether they come as a list or as a mapping of lists. */
+export function reasonList(reasons: Reasons | null | undefined): string[] {
+  if (!reasons) {
+    return [];
+  }
+  if (Array.isArray(reasons)) {
+    return reasons.map(String);
+  }
+  return Object.entries(reasons).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value]).map(text => `${key}: ${text}`)
+  );
+}
+
+/** Why a phase is present: the first few distinct reasons of the cells labelled with its stages. */
+export function phaseReasons(
+  lens: ILens | null,
+  inference: IInference | null,
+  phaseId: string,
+  limit = 6
+): string[] {
+  const stages = new Set(lens?.phases.find(p => p.id === phaseId)?.stages ?? []);
+  const found = new Set<string>();
+  for (const index of inference?.phase_cells[phaseId] ?? []) {
+    const cell = inference?.cells.find(c => c.index === index);
+    for (const [stage, reasons] of Object.entries(cell?.reasons ?? {})) {
+      if (stages.has(stage)) {
+        reasonList(reasons).forEach(reason => found.add(`cell ${index + 1}: ${reason}`));
+      }
+    }
+    if (found.size >= limit) {
+      break;
+    }
+  }
+  return [...found].slice(0, limit);
+}
+
+export function cellCount(inference: IInference | null, phaseId: string): number {
+  return inference?.phase_cells[phaseId]?.length ?? 0;
+}
+
+export function percent(confidence: number | undefined): string {
+  return typeof confidence === 'number' ? `${Math.round(confidence * 100)}%` : '';
+}

@@ -1,0 +1,82 @@
+"""What a person does in JupyterLab, as playwright steps: open a notebook, open the sidebar, save."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+from playwright.sync_api import Locator, Page, expect
+
+SIDEBAR = "#mllens-sidebar"
+
+
+def write_notebook(path: Path, cells: list[tuple[str, str]]) -> Path:
+    """A notebook of (cell_type, source) pairs, written with nbformat."""
+    notebook = nbformat.v4.new_notebook()
+    makers = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
+    notebook.cells = [makers[kind](source) for kind, source in cells]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+def open_notebook(page: Page, lab_url: str, name: str) -> Locator:
+    """Open a notebook from its URL and wait until its kernel is connected and idle."""
+    page.goto(f"{lab_url}lab/tree/{name}?reset")
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    expect(notebook.locator(".jp-Cell").first).to_be_visible()
+    wait_for_kernel(lab_url, name)
+    expect(page.locator(".jp-StatusBar-Widget").get_by_text("| Idle")).to_be_visible()
+    return notebook
+
+
+def wait_for_kernel(lab_url: str, name: str, timeout: float = 60) -> None:
+    """Until the notebook's kernel has a browser connection and is idle (the server's own view)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{lab_url}api/sessions", timeout=5) as response:
+            sessions = json.load(response)
+        kernel = next((s["kernel"] for s in sessions if s.get("path") == name and s.get("kernel")), None)
+        if kernel and kernel.get("connections", 0) > 0 and kernel.get("execution_state") == "idle":
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the kernel of {name} was not ready within {timeout} s")
+
+
+def open_sidebar(page: Page) -> Locator:
+    tab = page.locator('.lm-TabBar-tab[data-id="mllens-sidebar"]')
+    expect(tab).to_have_attribute("title", "ML Lens")
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()
+    sidebar = page.locator(SIDEBAR)
+    expect(sidebar.get_by_role("heading", name="ML Lens")).to_be_visible()
+    return sidebar
+
+
+def select_cell(notebook: Locator, index: int) -> None:
+    notebook.locator(".jp-Cell").nth(index).locator(".jp-InputPrompt").click()
+
+
+def save(page: Page, notebook: Locator) -> None:
+    """Ctrl+S as a person saves, then wait until the tab is no longer dirty."""
+    notebook.locator(".jp-Cell").first.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+s")
+    expect(page.locator(".jp-mod-current.jp-mod-dirty")).to_have_count(0)
+
+
+def read_when(path: Path, ready: Callable[[dict], bool], timeout: float = 15) -> nbformat.NotebookNode:
+    """The notebook on disk, read with nbformat, once `ready` holds (the save is asynchronous)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        notebook = nbformat.read(path, as_version=4)
+        if ready(notebook) or time.monotonic() > deadline:
+            return notebook
+        time.sleep(0.2)
+
+
+def answers_on_disk(notebook: dict) -> dict:
+    return notebook.get("metadata", {}).get("mllens", {}).get("answers", {})

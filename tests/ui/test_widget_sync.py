@@ -1,0 +1,61 @@
+"""`%mllens` and the sidebar share one record: the notebook's metadata, which the frontend owns.
+
+An answer given in the widget reaches the sidebar and the file on save; one given in the sidebar
+reaches the widget (over the `mllens` comm).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+from mllens_jupyter.lens import get_lens
+
+from .conftest import publish_screenshot
+from .lab_page import answers_on_disk, open_notebook, open_sidebar, read_when, save, select_cell, write_notebook
+
+PRACTICE = "MLOPS03-BP02"
+
+
+def run_first_cell(page: Page, notebook: Locator) -> Locator:
+    select_cell(notebook, 0)
+    page.keyboard.press("Control+Enter")
+    return notebook.locator(".jp-Cell").first.locator(".jp-OutputArea-output")
+
+
+def practice_view(output: Locator, practice_id: str) -> Locator:
+    """The widget's box for one practice: the innermost box whose heading names it."""
+    return output.locator(".widget-vbox").filter(has=output.page.locator(f"b:text-is('{practice_id}')")).last
+
+
+def test_widget_answer_reaches_the_sidebar_and_disk_and_sidebar_answers_reach_the_widget(page, lab, artifacts):
+    phase = get_lens().practice(PRACTICE).phase
+    cells = [("code", f"%load_ext mllens_jupyter\n%mllens {PRACTICE}"),
+             ("code", "import pandas as pd\ndf = pd.read_csv('customers.csv')")]
+    path = write_notebook(lab.root / "panel.ipynb", cells)
+    notebook = open_notebook(page, lab.url, "panel.ipynb")
+    sidebar = open_sidebar(page)
+
+    output = run_first_cell(page, notebook)
+    expect(output.get_by_text("Answers are saved in this notebook's metadata")).to_be_visible(timeout=60_000)
+    view = practice_view(output, PRACTICE)
+    view.get_by_role("button", name="Done", exact=True).click()
+    widget_note = view.locator("textarea")
+    widget_note.fill("versioned with DVC")
+    widget_note.press("Tab")
+
+    sidebar.get_by_label("Practices for").select_option(phase)
+    expect(sidebar.get_by_label(f"Status of {PRACTICE}")).to_have_value("done")
+    expect(sidebar.get_by_label(f"Note on {PRACTICE}")).to_have_value("versioned with DVC")
+    shot = artifacts / "mllens-panel.png"
+    output.screenshot(path=str(shot))
+    publish_screenshot(shot, "mllens-panel.png")
+
+    save(page, notebook)
+    on_disk = read_when(path, lambda nb: answers_on_disk(nb).get(PRACTICE, {}).get("note") == "versioned with DVC")
+    answer = answers_on_disk(on_disk)[PRACTICE]
+    assert (answer["status"], answer["note"]) == ("done", "versioned with DVC")
+
+    sidebar.get_by_label(f"Status of {PRACTICE}").select_option("partial")
+    expect(view.locator("button.mod-active")).to_have_text("Partial")
+    expect(widget_note).to_have_value("versioned with DVC")
+    page.screenshot(path=str(artifacts / "widget-follows-sidebar.png"))
