@@ -282,6 +282,106 @@ class StatusCommand(BaseCommand):
         return EXIT_OK
 
 
+class InferCommand(BaseCommand):
+    name = "mllens infer"
+    description = "Show the lifecycle stages inferred for each cell of a notebook, and the lens phases present."
+    positional = ("notebook",)
+    format = Enum(["text", "json"], "text", help="Output format.").tag(config=True)
+    aliases = {"format": "InferCommand.format", "lens": "BaseCommand.lens"}
+
+    @command
+    def start(self) -> int:
+        from .inference import infer_notebook
+        from .inference_view import inference_text
+        from .notebook import read_notebook
+
+        (path,) = self.args()
+        lens = self.load_lens()
+        result = infer_notebook(read_notebook(path), lens)
+        if self.format == "json":
+            print_json({"path": path, **result})
+        else:
+            print(inference_text(path, result, lens))
+        return EXIT_OK
+
+
+class AuditCommand(BaseCommand):
+    name = "mllens audit"
+    description = (
+        "Audit notebooks and folders: the lifecycle phases inferred from the cells, the answers recorded in "
+        "each notebook, open risks and coverage, as a report. Folders are walked (hidden folders and "
+        ".ipynb_checkpoints skipped); [tool.mllens] exclude in the nearest pyproject.toml and --exclude GLOB "
+        "leave files out. Exit code: 3 when any notebook is unreadable (this wins, so CI notices), else 1 when "
+        "--fail-on finds an open risk at or above the level, else 0; 2 for a usage error."
+    )
+    positional = ("path", "...")
+    format = Unicode(
+        "table", help="Report format: table, json, markdown, html, sarif, junit, or one added by an mllens.reports entry point."
+    ).tag(config=True)
+    output = Unicode("", help="Write the report to this file (atomically, parent folders created) instead of stdout.").tag(
+        config=True
+    )
+    aliases = {
+        "format": "AuditCommand.format",
+        "o": "AuditCommand.output",
+        "output": "AuditCommand.output",
+        "fail-on": "Auditor.fail_on",
+        "jobs": "Auditor.jobs",
+        "exclude": "Auditor.exclude",
+        "lens": "BaseCommand.lens",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        from .audit import Auditor  # imported here so that other commands start without it
+
+        self.classes = [Auditor]
+        super().__init__(**kwargs)
+
+    @command
+    def start(self) -> int:
+        from .report import formats
+
+        renderer = formats.get(self.format)()
+        paths = self.args()
+        lens = self.load_lens()
+        auditor = self.auditor()
+        progress = self.progress(auditor, paths)
+        report = auditor.run(paths, lens, on_result=progress.step)
+        progress.close()
+        self.emit(renderer.render(report), report)
+        return report["gate"]["exit_code"]
+
+    def auditor(self):
+        from traitlets import TraitError
+
+        from .audit import Auditor
+
+        try:
+            return Auditor(parent=self)
+        except TraitError as err:
+            raise UsageError(str(err).replace("an Auditor instance", "mllens audit")) from None
+
+    def progress(self, auditor, paths: list[str]):
+        from .report.progress import Progress
+
+        total = None
+        if sys.stderr.isatty():
+            total = sum(1 for entry in auditor.entries(paths) if entry.kind == "notebook")
+        return Progress(total)
+
+    def emit(self, text: str, report: dict) -> None:
+        from .report.output import write_report
+
+        write_report(text, self.output)
+        if self.output:
+            summary = report["summary"]
+            print(
+                f"mllens: {self.format} report of {summary['notebooks']} notebook(s), {summary['unreadable']} "
+                f"unreadable, written to {self.output}",
+                file=sys.stderr,
+            )
+
+
 class MllensApp(BaseCommand):
     name = "mllens"
     description = (
@@ -293,6 +393,8 @@ class MllensApp(BaseCommand):
         "lens": (LensCommand, LensCommand.description),
         "answer": (AnswerCommand, "Record an answer for a practice in a notebook's metadata."),
         "status": (StatusCommand, StatusCommand.description),
+        "infer": (InferCommand, "Show the stages inferred for each cell of a notebook, and the phases present."),
+        "audit": (AuditCommand, "Audit notebooks and folders against the lens: a report, and an exit code for CI."),
     }
 
 

@@ -1,0 +1,182 @@
+"""How fast `mllens audit` is on the shared corpora, against a baseline measured in the same run.
+
+Baseline: for every notebook, read the file, `json.loads` it, and for every code cell run IPython's
+`TransformerManager().transform_cell` and `ast.parse`, in one process. That is the least any audit
+must do to look at the code.
+
+Printed: notebooks per second of the baseline and of the audit with --jobs 1 and --jobs 2, the
+ratio audit/baseline (target <= 1.5), the speed-up of --jobs 2 over --jobs 1 (target >= 1.6 on two
+cores), and the peak memory of a whole `mllens audit --format json` run (target < 250 MB).
+
+Times are taken in this process after every import (importing nbformat, jsonschema or IPython costs
+seconds here and is the same for any run), best of --repeat runs. Peak memory is measured in a fresh
+process running the real command line: its own peak RSS (`ru_maxrss` of RUSAGE_SELF) plus, with
+--jobs 2, that of its largest worker (RUSAGE_CHILDREN) times the number of workers, an upper bound
+because forked workers share pages with the parent.
+
+    python benchmarks/audit_speed.py [--shared ../shared] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_RATIO, TARGET_SPEEDUP, TARGET_MB = 1.5, 1.6, 250
+
+MEMORY_PROBE = """
+import json, resource, sys
+from mllens_jupyter.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"self_kb": self_kb, "children_kb": children_kb}), file=sys.__stderr__)
+"""
+
+
+def notebook_paths(root: Path) -> list[Path]:
+    from mllens_jupyter.walk import iter_entries
+
+    return [Path(e.path) for e in iter_entries([str(root)]) if e.kind == "notebook"]
+
+
+def cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def baseline(paths: list[Path]) -> int:
+    """Read, json.loads, IPython-transform and ast.parse every code cell; returns cells parsed."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    manager = TransformerManager()
+    parsed = 0
+    for path in paths:
+        try:
+            notebook = json.loads(path.read_bytes())
+        except ValueError:
+            continue
+        for cell in notebook.get("cells") or notebook.get("worksheets", [{}])[0].get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            try:
+                ast.parse(manager.transform_cell(cell_source(cell)))
+                parsed += 1
+            except Exception:  # syntax errors, other kernels' languages: the baseline just moves on
+                pass
+    return parsed
+
+
+def breakdown(paths: list[Path], lens) -> dict[str, float]:
+    """Seconds spent, over one single-process pass, reading, inferring, finding evidence and joining."""
+    from mllens_jupyter import inference
+    from mllens_jupyter.audit import notebook_result
+    from mllens_jupyter.notebook import read_notebook
+
+    spent = {"read": 0.0, "inference": 0.0, "evidence": 0.0, "audit": 0.0}
+    timed = {name: getattr(inference, name) for name in ("infer_notebook", "find_evidence")}
+
+    def clock(key, function):
+        def run(*args):
+            start = time.perf_counter()
+            try:
+                return function(*args)
+            finally:
+                spent[key] += time.perf_counter() - start
+        return run
+
+    probe = type("Probe", (), {"infer_notebook": staticmethod(clock("inference", timed["infer_notebook"])),
+                               "find_evidence": staticmethod(clock("evidence", timed["find_evidence"]))})
+    for path in paths:
+        try:
+            notebook = clock("read", read_notebook)(path)
+        except Exception:
+            continue
+        clock("audit", notebook_result)(str(path), notebook, lens, probe)
+    spent["join"] = spent.pop("audit") - spent["inference"] - spent["evidence"]
+    return spent
+
+
+def best_time(run, repeat: int) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def peak_memory_mb(corpora: Path, jobs: int) -> tuple[float, float]:
+    """(own peak RSS, upper bound with workers) in MB of a whole `mllens audit --format json` run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [str(corpora), "--format", "json", "--jobs", str(jobs), "-o", str(Path(tmp) / "report.json")]
+        done = subprocess.run(
+            [sys.executable, "-c", MEMORY_PROBE, "audit", *args], capture_output=True, text=True, cwd=REPO, timeout=1800
+        )
+    usage = json.loads(done.stderr.strip().splitlines()[-1])
+    own = usage["self_kb"] / 1024
+    workers = usage["children_kb"] / 1024 * jobs if jobs > 1 else 0.0
+    return own, own + workers
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared folder (has corpora/)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
+    args = parser.parse_args()
+    corpora = args.shared.resolve() / "corpora"
+    if not corpora.is_dir():
+        print(f"audit_speed: no corpora at {corpora} (give --shared)", file=sys.stderr)
+        return 2
+
+    from mllens_jupyter.audit import Auditor
+    from mllens_jupyter.lens import get_lens
+
+    lens = get_lens()
+    paths = notebook_paths(corpora)
+    count = len(paths)
+    baseline(paths)  # warms the file cache and IPython's caches for both sides
+
+    t_base, cells = best_time(lambda: baseline(paths), args.repeat)
+    t_one, report = best_time(lambda: Auditor(jobs=1).run([str(corpora)], lens), args.repeat)
+    t_two, report_two = best_time(lambda: Auditor(jobs=2).run([str(corpora)], lens), args.repeat)
+    same = json.dumps(report, sort_keys=True) == json.dumps(report_two, sort_keys=True)
+    spent = breakdown(paths, lens)
+    own_one, total_one = peak_memory_mb(corpora, 1)
+    own_two, total_two = peak_memory_mb(corpora, 2)
+
+    ratio, speedup = t_one / t_base, t_one / t_two
+    summary = report["summary"]
+    print(f"corpus: {corpora} — {count} notebooks, {cells} code cells parsed by the baseline; "
+          f"audit: {summary['notebooks']} audited, {summary['unreadable']} unreadable; cpus: {os.cpu_count()}")
+    print(f"baseline (read + json.loads + transform_cell + ast.parse): {t_base:6.2f} s  {count / t_base:7.1f} notebooks/s")
+    print(f"audit --jobs 1:                                            {t_one:6.2f} s  {count / t_one:7.1f} notebooks/s")
+    print(f"audit --jobs 2:                                            {t_two:6.2f} s  {count / t_two:7.1f} notebooks/s")
+    print("audit --jobs 1 time spent: " + ", ".join(f"{k} {v:.2f} s" for k, v in spent.items())
+          + " (one instrumented pass)")
+    print(f"ratio audit/baseline (jobs 1): {ratio:.2f}x  ({verdict(ratio <= TARGET_RATIO)} <= {TARGET_RATIO}x)")
+    print(f"speed-up jobs 2 / jobs 1:      {speedup:.2f}x  ({verdict(speedup >= TARGET_SPEEDUP)} >= {TARGET_SPEEDUP}x)")
+    print(f"peak memory, jobs 1: {own_one:.0f} MB  ({verdict(total_one < TARGET_MB)} < {TARGET_MB} MB)")
+    print(f"peak memory, jobs 2: {own_two:.0f} MB main process, {total_two:.0f} MB with both workers "
+          f"(upper bound; {verdict(total_two < TARGET_MB)} < {TARGET_MB} MB)")
+    print(f"jobs 2 report identical to jobs 1: {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,409 @@
+"""Audit notebooks against a lens: answers recorded in each notebook joined with the phases inferred
+from its cells, aggregated into one report of plain data (see `schemas/audit-report.v1.schema.json`).
+
+Definitions used throughout the report:
+
+- A practice is *applicable* to a notebook when its phase is present there (inferred from the cells
+  or pinned in `metadata.mllens.phases`).
+- An applicable practice's *open risk* (`answers.open_risk`) is its `risk_if_absent` when unanswered
+  or `todo`, `medium` when `partial`, none when `done` or `not_applicable`.
+- *Coverage* is the share of applicable practices dealt with: `done` and `not_applicable` count 1,
+  `partial` 0.5, `todo` and unanswered 0. A notebook with no applicable practice has coverage null.
+  Repository and matrix coverage add these weights over all notebooks before dividing (so a notebook
+  weighs by its number of applicable practices).
+
+Exit code of an audit (the report's `gate.exit_code`), most important first: 3 when any file was
+unreadable (CI must notice a notebook it could not check), else 1 when `fail_on` is set and an open
+risk at or above that level remains, else 0. (2, a usage error, is raised before any audit starts.)
+
+Notebooks are read one at a time, in worker processes with `jobs` > 1, with at most a few batches of
+paths in flight; each result is a small dict (a few KB: ids, counts, notes) and the report is
+aggregated as results arrive, so memory grows with the number of notebooks by their result rows only,
+never by the notebooks' content.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any
+
+from traitlets import Enum, Int, List, Unicode
+from traitlets.config import LoggingConfigurable
+
+from . import __version__
+from .answers import STATUSES, answers_of, describe_errors, namespace_errors, namespace_of, open_risk
+from .errors import MllensError, UnreadableNotebookError
+from .lens import Lens, load_lens
+from .notebook import read_notebook
+from .status import resolve_answers
+from .walk import Entry, display_path, iter_entries
+
+REPORT_VERSION = 1
+UNANSWERED = "unanswered"
+COUNTED_STATUSES = (*STATUSES, UNANSWERED)
+WEIGHTS = {"done": 1.0, "not_applicable": 1.0, "partial": 0.5}
+RISK_RANK = {"medium": 1, "high": 2}
+TOP_RISKS = 10
+MAX_EVIDENCE_REASONS = 3
+MAX_REASON_CHARS = 200
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_UNREADABLE = 0, 1, 3
+
+Result = dict[str, Any]
+
+
+def _inference_module():
+    return importlib.import_module(f"{__package__}.inference")
+
+
+def _phases(lens: Lens, inferred: dict) -> list[str]:
+    present = set(inferred.get("phases") or ())
+    return [phase.id for phase in lens.phases if phase.id in present]
+
+
+def _phase_cells(phases: list[str], inferred: dict) -> dict[str, list[int]]:
+    cells = inferred.get("phase_cells") or {}
+    return {phase: [int(i) for i in cells.get(phase, ())] for phase in phases}
+
+
+def _evidence(found: dict) -> dict[str, list[str]]:
+    return {
+        str(pid): [str(r)[:MAX_REASON_CHARS] for r in list(reasons)[:MAX_EVIDENCE_REASONS]]
+        for pid, reasons in sorted(found.items())
+        if reasons
+    }
+
+
+def _status(answer: dict | None) -> str:
+    status = (answer or {}).get("status")
+    return status if status in STATUSES else UNANSWERED
+
+
+def _metadata_problems(notebook: dict) -> list[str]:
+    namespace = namespace_of(notebook)
+    if namespace is None:
+        return []
+    errors = namespace_errors(namespace)
+    return [describe_errors(errors)] if errors else []
+
+
+def _answers(answers: dict[str, dict]) -> dict[str, dict]:
+    keep = ("status", "reason", "note", "updated")
+    return {pid: {k: answer[k] for k in keep if k in answer} for pid, answer in sorted(answers.items())}
+
+
+def coverage_of(counts: dict[str, int | float]) -> float | None:
+    """Share of applicable practices dealt with (see the module docstring); None when none applies."""
+    total = sum(counts.get(status, 0) for status in COUNTED_STATUSES)
+    if not total:
+        return None
+    return round(sum(counts.get(s, 0) * w for s, w in WEIGHTS.items()) / total, 4)
+
+
+def notebook_result(path: str, notebook: dict, lens: Lens, inference: Any = None) -> Result:
+    """One notebook's audit as plain data (the `notebooks[]` items of the report)."""
+    inference = inference or _inference_module()
+    inferred = inference.infer_notebook(notebook, lens)
+    phases = _phases(lens, inferred)
+    answers, unknown = resolve_answers(lens, answers_of(notebook))
+    applicable = [p for p in lens.practices if p.phase in phases]
+    counts = Counter(_status(answers.get(p.id)) for p in applicable)
+    risks = [(p, open_risk(p.risk_if_absent, answers.get(p.id))) for p in applicable]
+    return {
+        "path": path,
+        "cells": len(notebook.get("cells") or ()),
+        "phases": phases,
+        "phase_cells": _phase_cells(phases, inferred),
+        "applicable": [p.id for p in applicable],
+        "answers": _answers(answers),
+        "by_status": {status: counts.get(status, 0) for status in COUNTED_STATUSES},
+        "open_risks": [
+            {"practice": p.id, "risk": risk, "status": _status(answers.get(p.id))} for p, risk in risks if risk
+        ],
+        "coverage": coverage_of(counts),
+        "evidence": _evidence(inference.find_evidence(notebook.get("cells") or [], lens) or {}),
+        "unknown_answers": unknown,
+        "metadata_problems": _metadata_problems(notebook),
+    }
+
+
+def audit_notebook(path: str, lens: Lens, inference: Any = None) -> Result:
+    """Read and audit one notebook; never raises: a failure becomes an `unreadable` result."""
+    try:
+        notebook = read_notebook(path)
+    except UnreadableNotebookError as err:
+        return {"unreadable": True, "path": path, "reason": err.reason}
+    try:
+        return notebook_result(path, notebook, lens, inference)
+    except Exception as err:  # one bad notebook never stops the run; the reason is reported
+        return {"unreadable": True, "path": path, "reason": f"could not be audited: {type(err).__name__}: {err}"}
+
+
+_WORKER_LENS: Lens | None = None
+
+
+def warm_up(lens: Lens) -> None:
+    """Load the inference tables once, so that forked workers inherit them instead of each loading them.
+
+    Never raises: if inference is broken, every notebook reports the failure as its own reason.
+    """
+    cells = [{"cell_type": "code", "metadata": {}, "source": "import pandas as pd\ndf = pd.read_csv('data.csv')"}]
+    try:
+        inference = _inference_module()
+        inference.infer_notebook({"cells": cells, "metadata": {}}, lens)
+        inference.find_evidence(cells, lens)
+    except Exception:
+        pass
+
+
+def _init_worker(lens_source: str) -> None:
+    global _WORKER_LENS
+    _WORKER_LENS = load_lens(lens_source)
+    warm_up(_WORKER_LENS)
+
+
+def _audit_batch(paths: list[str]) -> list[Result]:
+    assert _WORKER_LENS is not None
+    return [audit_notebook(path, _WORKER_LENS) for path in paths]
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class _Stream:
+    """Walk entries in, results out in walk order; at most 4 batches per worker in flight at once.
+
+    `inference` replaces the inference module in-process (jobs 1); workers always import the real one.
+    """
+
+    def __init__(
+        self, lens: Lens, jobs: int, batch_size: int, on_note: Callable[[Entry], None], inference: Any
+    ) -> None:
+        self.lens, self.jobs, self.batch_size = lens, jobs, batch_size
+        self.on_note, self.inference = on_note, inference
+
+    def _paths(self, entries: Iterable[Entry]) -> Iterator[str]:
+        for entry in entries:
+            if entry.kind == "notebook":
+                yield entry.path
+            else:
+                self.on_note(entry)
+
+    def results(self, entries: Iterable[Entry]) -> Iterator[Result]:
+        paths = self._paths(entries)
+        if self.jobs <= 1:
+            return (audit_notebook(path, self.lens, self.inference) for path in paths)
+        return self._parallel(paths)
+
+    def _parallel(self, paths: Iterator[str]) -> Iterator[Result]:
+        window: deque[Future] = deque()
+        warm_up(self.lens)
+        try:
+            pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.lens.source,))
+        except (OSError, ValueError) as err:
+            raise MllensError(f"cannot start {self.jobs} worker processes: {err}") from None
+        with pool:
+            for batch in _batched(paths, self.batch_size):
+                window.append(pool.submit(_audit_batch, batch))
+                if len(window) >= self.jobs * 4:
+                    yield from _batch_result(window.popleft())
+            while window:
+                yield from _batch_result(window.popleft())
+
+
+def _batch_result(future: Future) -> list[Result]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool as err:
+        raise MllensError(f"a worker process stopped unexpectedly ({err}); try again with --jobs 1") from None
+
+
+def _lens_data(lens: Lens) -> dict:
+    return {
+        "id": lens.id,
+        "name": lens.name,
+        "version": lens.version,
+        "pillars": [{"id": p.id, "name": p.name} for p in lens.pillars],
+        "phases": [{"id": p.id, "name": p.name} for p in lens.phases],
+        "practices": {
+            p.id: {
+                "title": p.title,
+                "pillar": p.pillar,
+                "phase": p.phase,
+                "risk_if_absent": p.risk_if_absent,
+                "docs_url": p.docs_url,
+            }
+            for p in lens.practices
+        },
+    }
+
+
+class ReportBuilder:
+    """Aggregates per-notebook results, one at a time, into the repository report."""
+
+    def __init__(self, lens: Lens, paths: list[str], fail_on: str | None = None) -> None:
+        self.lens, self.paths, self.fail_on = lens, [display_path(p) for p in paths], fail_on
+        self.notebooks: list[Result] = []
+        self.unreadable: list[dict] = []
+        self.skipped: list[dict] = []
+        self.excluded = 0
+        self.high_risks: Counter[str] = Counter()
+        self.cells = {(ph.id, pi.id): Counter() for ph in lens.phases for pi in lens.pillars}
+        self.phase_notebooks: Counter[str] = Counter()
+        self.ids = {p.id: p.id for p in lens.practices}
+
+    def add(self, result: Result) -> None:
+        result["path"] = display_path(result["path"])
+        if result.get("unreadable"):
+            self.unreadable.append({"path": result["path"], "reason": result["reason"]})
+            return
+        self.notebooks.append(self._shared_strings(result))
+        self.phase_notebooks.update(result["phases"])
+        answers = result["answers"]
+        for pid in result["applicable"]:
+            practice = self.lens.practice(pid)
+            cell = self.cells[(practice.phase, practice.pillar)]
+            cell["applicable"] += 1
+            cell["covered"] += WEIGHTS.get(_status(answers.get(pid)), 0.0)
+        for risk in result["open_risks"]:
+            practice = self.lens.practice(risk["practice"])
+            self.cells[(practice.phase, practice.pillar)][f"open_{risk['risk']}"] += 1
+            if risk["risk"] == "high":
+                self.high_risks[practice.id] += 1
+
+    def _shared_strings(self, result: Result) -> Result:
+        """The result with practice ids, risks and statuses as shared strings (results from workers
+        arrive with copies of their own; there are tens of them per notebook)."""
+        ids = self.ids
+        result["applicable"] = [ids.get(pid, pid) for pid in result["applicable"]]
+        result["open_risks"] = [
+            {"practice": ids.get(r["practice"], r["practice"]), "risk": sys.intern(r["risk"]),
+             "status": sys.intern(r["status"])}
+            for r in result["open_risks"]
+        ]
+        return result
+
+    def note(self, entry: Entry) -> None:
+        if entry.kind == "excluded":
+            self.excluded += 1
+        elif entry.kind == "unreadable":
+            self.unreadable.append({"path": display_path(entry.path), "reason": entry.reason})
+        else:
+            self.skipped.append({"path": display_path(entry.path), "reason": entry.reason})
+
+    def matrix(self) -> dict[str, dict[str, dict]]:
+        matrix: dict[str, dict[str, dict]] = {}
+        for phase in self.lens.phases:
+            row = matrix[phase.id] = {}
+            for pillar in self.lens.pillars:
+                cell = self.cells[(phase.id, pillar.id)]
+                applicable = cell["applicable"]
+                row[pillar.id] = {
+                    "practices": len(self.lens.practices_for(phase=phase.id, pillar=pillar.id)),
+                    "applicable": applicable,
+                    "covered": cell["covered"],
+                    "coverage": round(cell["covered"] / applicable, 4) if applicable else None,
+                    "open_high": cell["open_high"],
+                    "open_medium": cell["open_medium"],
+                }
+        return matrix
+
+    def top_high_risks(self) -> list[dict]:
+        order = {p.id: i for i, p in enumerate(self.lens.practices)}
+        ranked = sorted(self.high_risks.items(), key=lambda item: (-item[1], order[item[0]]))
+        return [{"practice": pid, "notebooks": count} for pid, count in ranked[:TOP_RISKS]]
+
+    def summary(self) -> dict:
+        by_status = Counter()
+        for result in self.notebooks:
+            by_status.update(result["by_status"])
+        open_risks = Counter(r["risk"] for result in self.notebooks for r in result["open_risks"])
+        return {
+            "notebooks": len(self.notebooks),
+            "unreadable": len(self.unreadable),
+            "skipped": len(self.skipped),
+            "excluded": self.excluded,
+            "with_answers": sum(1 for r in self.notebooks if r["answers"]),
+            "applicable": sum(len(r["applicable"]) for r in self.notebooks),
+            "by_status": {status: by_status.get(status, 0) for status in COUNTED_STATUSES},
+            "open_high": open_risks.get("high", 0),
+            "open_medium": open_risks.get("medium", 0),
+            "coverage": coverage_of(by_status),
+            "phase_notebooks": {phase.id: self.phase_notebooks.get(phase.id, 0) for phase in self.lens.phases},
+        }
+
+    def gate(self) -> dict:
+        failing = [r["path"] for r in self.notebooks if _fails(r, self.fail_on)]
+        code = EXIT_UNREADABLE if self.unreadable else EXIT_CHECK_FAILED if failing else EXIT_OK
+        return {"fail_on": self.fail_on, "failing_notebooks": len(failing), "exit_code": code}
+
+    def finish(self) -> dict:
+        """The report (plain data; keys documented in `schemas/audit-report.v1.schema.json`)."""
+        return {
+            "report_version": REPORT_VERSION,
+            "tool": {"name": "mllens", "version": __version__},
+            "paths": list(self.paths),
+            "lens": _lens_data(self.lens),
+            "summary": self.summary(),
+            "gate": self.gate(),
+            "matrix": self.matrix(),
+            "top_high_risks": self.top_high_risks(),
+            "no_answers": [r["path"] for r in self.notebooks if not r["answers"]],
+            "notebooks": self.notebooks,
+            "unreadable": sorted(self.unreadable, key=lambda u: u["path"]),
+            "skipped": sorted(self.skipped, key=lambda s: s["path"]),
+        }
+
+
+def _fails(result: Result, fail_on: str | None) -> bool:
+    if not fail_on:
+        return False
+    return any(RISK_RANK[r["risk"]] >= RISK_RANK[fail_on] for r in result["open_risks"])
+
+
+class Auditor(LoggingConfigurable):
+    """Audits notebooks and folders against a lens; configurable as `c.Auditor.*` or on the command line."""
+
+    exclude = List(Unicode(), help="Globs of files or folders not to audit (added to [tool.mllens] exclude).").tag(
+        config=True
+    )
+    jobs = Int(1, min=0, help="Worker processes reading notebooks in parallel; 0 means one per CPU.").tag(config=True)
+    fail_on = Enum(
+        ["high", "medium"], None, allow_none=True, help="Exit with 1 when an open risk at or above this level remains."
+    ).tag(config=True)
+    batch_size = Int(8, min=1, help="Notebooks handed to a worker process at a time.").tag(config=True)
+
+    def worker_count(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+    def entries(self, paths: Iterable[str]) -> Iterator[Entry]:
+        """The walk over `paths`; raises UsageError at once if one does not exist."""
+        return iter_entries(paths, self.exclude)
+
+    def run(
+        self,
+        paths: Iterable[str],
+        lens: Lens,
+        on_result: Callable[[Result], None] | None = None,
+        inference: Any = None,
+    ) -> dict:
+        """Audit every notebook under `paths` and return the report."""
+        paths = list(paths)
+        entries = self.entries(paths)
+        builder = ReportBuilder(lens, paths, self.fail_on)
+        stream = _Stream(lens, self.worker_count(), self.batch_size, builder.note, inference)
+        for result in stream.results(entries):
+            builder.add(result)
+            if on_result is not None:
+                on_result(result)
+        return builder.finish()

@@ -1,0 +1,88 @@
+"""What every report format shares: the `Report` base class and small helpers over the audit data.
+
+A format is one class: `name`, a file `extension`, a `media_type`, and `render(report) -> str`, where
+`report` is the plain data that `audit.Auditor.run` returns (`schemas/audit-report.v1.schema.json`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Report:
+    """Base of the report formats; subclasses set the class attributes and implement `render`."""
+
+    name: ClassVar[str] = ""
+    extension: ClassVar[str] = ".txt"
+    media_type: ClassVar[str] = "text/plain"
+    description: ClassVar[str] = ""
+
+    def render(self, report: dict) -> str:
+        raise NotImplementedError
+
+
+def valid_unicode(text: str) -> str:
+    """Text that encodes as UTF-8: lone surrogates (from JSON escapes such as \\ud800 in a notebook) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def practice_info(report: dict, practice_id: str) -> dict:
+    unknown = {"title": practice_id, "pillar": "", "phase": "", "risk_if_absent": "", "docs_url": ""}
+    return report["lens"]["practices"].get(practice_id) or unknown
+
+
+def phase_names(report: dict) -> dict[str, str]:
+    return {p["id"]: p["name"] for p in report["lens"]["phases"]}
+
+
+def pillar_names(report: dict) -> dict[str, str]:
+    return {p["id"]: p["name"] for p in report["lens"]["pillars"]}
+
+
+def pillar_short(report: dict) -> dict[str, str]:
+    """A short column label per pillar: the common prefix of its practice ids (MLOPS...), else its id."""
+    prefixes: dict[str, str] = {}
+    for pid, info in report["lens"]["practices"].items():
+        prefixes.setdefault(info["pillar"], re.sub(r"[0-9].*$", "", pid) or info["pillar"])
+    return {p["id"]: prefixes.get(p["id"], p["id"]) for p in report["lens"]["pillars"]}
+
+
+def percent(coverage: float | None) -> str:
+    return "-" if coverage is None else f"{coverage * 100:.0f}%"
+
+
+def status_of(notebook: dict, practice_id: str) -> str:
+    return (notebook["answers"].get(practice_id) or {}).get("status", "unanswered")
+
+
+def applicable_rows(report: dict, notebook: dict) -> Iterator[tuple[str, dict, str, str | None]]:
+    """(practice id, its lens info, status, open risk or None) for every applicable practice."""
+    risks = {r["practice"]: r["risk"] for r in notebook["open_risks"]}
+    for pid in notebook["applicable"]:
+        yield pid, practice_info(report, pid), status_of(notebook, pid), risks.get(pid)
+
+
+def one_line(text: Any, limit: int = 0) -> str:
+    """A notebook-supplied string made safe for a single line of terminal or plain text."""
+    flat = _CONTROL.sub("?", " ".join(str(text).split()))
+    return flat if not limit or len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def verdict(report: dict) -> str:
+    """A one-line outcome of the gate: ok, check failed, or unreadable notebooks."""
+    gate, summary = report["gate"], report["summary"]
+    if summary["unreadable"]:
+        return f"UNREADABLE: {summary['unreadable']} file(s) could not be audited (exit 3)"
+    if gate["exit_code"] == 1:
+        return f"FAILED: {gate['failing_notebooks']} notebook(s) with open {gate['fail_on']} risks or worse (exit 1)"
+    suffix = f" (no notebook has open {gate['fail_on']} risks or worse)" if gate["fail_on"] else ""
+    return f"OK{suffix}"

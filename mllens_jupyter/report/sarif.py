@@ -1,0 +1,130 @@
+"""The audit report as SARIF 2.1.0, so that code scanning annotates notebooks.
+
+- one rule per lens practice (`helpUri` = the practice's documentation), plus `mllens/unreadable`;
+- one result per open risk, located at the notebook file: level `error` for high, `warning` for medium;
+- one `error` result per unreadable file, also listed as a tool execution notification;
+- paths relative to the current folder are given against `%SRCROOT%`, percent-encoded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from .base import Report, practice_info
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://docs.aws.amazon.com/wellarchitected/latest/machine-learning-lens/machine-learning-lens.html"
+UNREADABLE_RULE = "mllens/unreadable"
+LEVELS = {"high": "error", "medium": "warning"}
+
+
+def artifact_location(path: str) -> dict:
+    """A SARIF artifactLocation for a path as the audit reported it."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    posix = Path(path).as_posix()
+    return {"uri": quote(posix.removeprefix("./"), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _location(path: str) -> dict:
+    return {"physicalLocation": {"artifactLocation": artifact_location(path), "region": {"startLine": 1}}}
+
+
+def _rule(report: dict, practice_id: str) -> dict:
+    info = practice_info(report, practice_id)
+    rule = {
+        "id": practice_id,
+        "name": practice_id.replace("-", ""),
+        "shortDescription": {"text": info["title"]},
+        "fullDescription": {"text": f"{info['title']} ({info['pillar']}, {info['phase']})"},
+        "help": {"text": f"Record how the notebook handles it: mllens answer NOTEBOOK {practice_id} STATUS"},
+        "defaultConfiguration": {"level": LEVELS.get(info.get("risk_if_absent", ""), "warning")},
+        "properties": {"tags": [t for t in (info["pillar"], info["phase"]) if t]},
+    }
+    if info.get("docs_url"):
+        rule["helpUri"] = info["docs_url"]
+    return rule
+
+
+def _unreadable_rule() -> dict:
+    return {
+        "id": UNREADABLE_RULE,
+        "name": "UnreadableNotebook",
+        "shortDescription": {"text": "A notebook could not be read or audited"},
+        "help": {"text": "Fix or exclude the file: it is not a readable nbformat 3 or 4 notebook."},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+class SarifReport(Report):
+    name = "sarif"
+    extension = ".sarif"
+    media_type = "application/sarif+json"
+    description = "SARIF 2.1.0 for code scanning"
+
+    def render(self, report: dict) -> str:
+        return json.dumps(self.document(report), indent=2, ensure_ascii=False) + "\n"
+
+    def document(self, report: dict) -> dict:
+        rule_ids = [*report["lens"]["practices"], UNREADABLE_RULE]
+        index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+        run = {
+            "tool": {"driver": self.driver(report, rule_ids)},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
+            "invocations": [self.invocation(report)],
+            "results": [*self.risk_results(report, index), *self.unreadable_results(report, index)],
+        }
+        return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+    def driver(self, report: dict, rule_ids: list[str]) -> dict:
+        return {
+            "name": "mllens",
+            "version": report["tool"]["version"],
+            "informationUri": INFORMATION_URI,
+            "rules": [_rule(report, pid) for pid in rule_ids[:-1]] + [_unreadable_rule()],
+        }
+
+    def invocation(self, report: dict) -> dict:
+        notifications = [
+            {"level": "error", "message": {"text": f"{u['path']}: {u['reason']}"}, "locations": [_location(u["path"])]}
+            for u in report["unreadable"]
+        ]
+        return {
+            "executionSuccessful": not report["unreadable"],
+            "exitCode": report["gate"]["exit_code"],
+            "toolExecutionNotifications": notifications,
+        }
+
+    def risk_results(self, report: dict, index: dict[str, int]) -> list[dict]:
+        results = []
+        for nb in report["notebooks"]:
+            for risk in nb["open_risks"]:
+                info = practice_info(report, risk["practice"])
+                text = (
+                    f"Open {risk['risk']} risk: {risk['practice']} {info['title']} is {risk['status']} "
+                    f"in a notebook whose {info['phase']} phase is present."
+                )
+                results.append({
+                    "ruleId": risk["practice"],
+                    "ruleIndex": index[risk["practice"]],
+                    "level": LEVELS[risk["risk"]],
+                    "message": {"text": text},
+                    "locations": [_location(nb["path"])],
+                    "partialFingerprints": {"mllensPractice/v1": f"{nb['path']}:{risk['practice']}"},
+                })
+        return results
+
+    def unreadable_results(self, report: dict, index: dict[str, int]) -> list[dict]:
+        return [
+            {
+                "ruleId": UNREADABLE_RULE,
+                "ruleIndex": index[UNREADABLE_RULE],
+                "level": "error",
+                "message": {"text": f"Unreadable notebook: {u['reason']}"},
+                "locations": [_location(u["path"])],
+            }
+            for u in report["unreadable"]
+        ]

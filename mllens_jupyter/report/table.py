@@ -1,0 +1,75 @@
+"""The audit report as plain text for a terminal: summary, phase x pillar coverage, top risks, notebooks."""
+
+from __future__ import annotations
+
+from .base import Report, one_line, percent, phase_names, pillar_short, practice_info, verdict
+
+NAME_WIDTH = 30
+
+
+class TableReport(Report):
+    name = "table"
+    extension = ".txt"
+    description = "plain text for the terminal"
+
+    def render(self, report: dict) -> str:
+        sections = [
+            self.header(report),
+            self.matrix(report),
+            self.top_risks(report),
+            self.notebooks(report),
+            self.problems(report),
+            verdict(report),
+        ]
+        return "\n\n".join(s for s in sections if s) + "\n"
+
+    def header(self, report: dict) -> str:
+        lens, summary = report["lens"], report["summary"]
+        return "\n".join([
+            f"mllens audit · lens {lens['id']} {lens['version']} · {summary['notebooks']} notebooks, "
+            f"{summary['unreadable']} unreadable, {summary['skipped']} skipped, {summary['excluded']} excluded",
+            f"Coverage {percent(summary['coverage'])} of {summary['applicable']} applicable practices · "
+            f"open risks: {summary['open_high']} high, {summary['open_medium']} medium · "
+            f"{summary['with_answers']} notebook(s) with answers, {len(report['no_answers'])} without",
+        ])
+
+    def matrix(self, report: dict) -> str:
+        short = pillar_short(report)
+        names = phase_names(report)
+        lines = ["Coverage by phase and pillar (share of applicable practices done or not applicable):"]
+        lines.append(f"  {'':<{NAME_WIDTH}}" + "".join(f"{s:>8}" for s in short.values()) + f"{'notebooks':>11}")
+        for phase_id, row in report["matrix"].items():
+            cells = "".join(f"{percent(cell['coverage']):>8}" for cell in row.values())
+            count = report["summary"]["phase_notebooks"].get(phase_id, 0)
+            lines.append(f"  {names[phase_id]:<{NAME_WIDTH}}{cells}{count:>11}")
+        return "\n".join(lines)
+
+    def top_risks(self, report: dict) -> str:
+        if not report["top_high_risks"]:
+            return ""
+        lines = ["Most frequent open high risks:"]
+        for item in report["top_high_risks"]:
+            info = practice_info(report, item["practice"])
+            lines.append(f"  {item['practice']:<14} {item['notebooks']:>5} notebook(s)  {info['title']}")
+        return "\n".join(lines)
+
+    def notebooks(self, report: dict) -> str:
+        if not report["notebooks"]:
+            return "No notebook found."
+        lines = [f"  {'coverage':>8} {'high':>5} {'medium':>6} {'answered':>9}  notebook  [phases]"]
+        for nb in report["notebooks"]:
+            high = sum(1 for r in nb["open_risks"] if r["risk"] == "high")
+            answered = len(nb["applicable"]) - nb["by_status"]["unanswered"]
+            lines.append(
+                f"  {percent(nb['coverage']):>8} {high:>5} {len(nb['open_risks']) - high:>6} "
+                f"{answered:>4}/{len(nb['applicable']):<4}  {one_line(nb['path'])}  [{', '.join(nb['phases'])}]"
+            )
+        return "Notebooks:\n" + "\n".join(lines)
+
+    def problems(self, report: dict) -> str:
+        lines = []
+        for title, items in (("Unreadable", report["unreadable"]), ("Skipped", report["skipped"])):
+            if items:
+                lines.append(f"{title} ({len(items)}):")
+                lines += [f"  {one_line(i['path'])}: {one_line(i['reason'])}" for i in items]
+        return "\n".join(lines)
