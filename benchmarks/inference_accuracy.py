@@ -36,7 +36,7 @@
    no model.
 
 Prints precision and recall per stage (or rule) and overall. Run: python benchmarks/inference_accuracy.py
-[--shared PATH] [--verbose].
+[--shared PATH] [--verbose] [--only cells|expert|weak].
 """
 
 from __future__ import annotations
@@ -176,7 +176,8 @@ def cell_benchmark(verbose: bool) -> tuple[int, int, int]:
             for group in ("all", record["split"], f"{record['split']}/{record['source']}"):
                 scored[group].append((predicted, truth))
             if verbose and predicted != truth:
-                print(f"  {name} [{record['cell']}]: missed {sorted(truth - predicted)} extra {sorted(predicted - truth)}")
+                print(f"  {name} [{record['cell']}]: missed {sorted(truth - predicted)} "
+                      f"extra {sorted(predicted - truth)}")
     counts = cell_counts(scored["all"])
     print(f"\nCell labels (hand-labelled, {len(scored['all'])} code cells of {len(labelled_cells())} notebooks, "
           "code only, per cell)")

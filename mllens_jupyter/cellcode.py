@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 CALL, ITEM, UNKNOWN = "()", "[]", "?"
+UNPACKED: tuple[str, ...] = ("*",)
 MARKERS = (CALL, ITEM)
 MAX_PATH = 24
 MAX_STRINGS = 400
 MAX_STRING_CHARS = 300
 MAX_SCAN_CHARS = 100_000
-MAX_PARSE_CHARS = 60_000
+MAX_PARSE_CHARS = 20_000
 MAX_ARG_ROOTS = 8
 MAX_MAGIC_DEPTH = 2
 CACHE_SIZE = 2048
@@ -47,6 +48,9 @@ class CallFact:
     shown: bool = False
     stmt: int = 0
     last_step: Path_ | None = None
+    used: bool = False
+    displayed: bool = False
+    computed: bool = False
 
 
 @dataclass(slots=True)
@@ -56,9 +60,12 @@ class CellFacts:
     parsed: bool = False
     statements: int = 0
     import_statements: int = 0
+    lines: int = 0
+    import_lines: int = 0
     literal_only: bool = False
     stmt_count: int = 0
-    defined: list[tuple[str, int]] = field(default_factory=list)
+    defined: list[tuple[str, int, int]] = field(default_factory=list)
+    filtered: list[tuple[str, int]] = field(default_factory=list)
     imports: list[tuple[str, str, int]] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
@@ -113,27 +120,33 @@ def _facts_for_text(text: str, python: bool = True) -> CellFacts:
     if not text.strip():
         return facts
     if python:
-        _read_into(_head_of(text), facts, depth=0)
-        if facts.parsed and _R_ASSIGNMENT.search(text):
-            facts.foreign.append(text[:MAX_SCAN_CHARS])
+        head = _head_of(text)
+        _read_into(head, facts, depth=0, transform=head is text)
+        if facts.parsed and _R_ASSIGNMENT.search(head):
+            facts.foreign.append(head)
     else:
         scan_tokens(text, facts)
     return facts
 
 
-_TOP_LEVEL_LINE = re.compile(r"\n(?=\S)")
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#])")
 
 
 def _head_of(text: str) -> str:
-    """The text, or for an enormous cell its first MAX_PARSE_CHARS characters cut before a top-level line."""
+    """The text, or for an enormous cell its first MAX_PARSE_CHARS characters, cut before a
+    top-level line (else at a line end)."""
     if len(text) <= MAX_PARSE_CHARS:
         return text
-    cut = max((m.start() for m in _TOP_LEVEL_LINE.finditer(text, MAX_PARSE_CHARS // 2, MAX_PARSE_CHARS)), default=-1)
+    cut = -1
+    for match in _TOP_LEVEL_LINE.finditer(text, MAX_PARSE_CHARS // 2, MAX_PARSE_CHARS):
+        cut = match.start()
+    if cut < 0:
+        cut = text.rfind("\n", MAX_PARSE_CHARS // 2, MAX_PARSE_CHARS)
     return text[:cut] if cut > 0 else text[:MAX_PARSE_CHARS]
 
 
-def _read_into(text: str, facts: CellFacts, depth: int) -> None:
-    tree = parse_cell(text)
+def _read_into(text: str, facts: CellFacts, depth: int, transform: bool = True) -> None:
+    tree = parse_cell(text, transform)
     if tree is None:
         scan_tokens(text, facts)
         return
@@ -147,10 +160,10 @@ def _read_into(text: str, facts: CellFacts, depth: int) -> None:
 _IPYTHON_SYNTAX = re.compile(r"^\s*[%!]|[!?]|^\s*>>>|^[ \t]+\S", re.MULTILINE)
 
 
-def parse_cell(text: str) -> ast.Module | None:
+def parse_cell(text: str, transform: bool = True) -> ast.Module | None:
     """The cell as a Python module (IPython syntax transformed), or None when it does not parse."""
     tree = _parse(text)
-    if tree is None and _IPYTHON_SYNTAX.search(text):
+    if tree is None and transform and _IPYTHON_SYNTAX.search(text):
         transformed = _transform(text)
         if transformed is not None and transformed != text:
             tree = _parse(transformed)
@@ -225,9 +238,9 @@ def _root_name(node: ast.AST) -> str | None:
     return path[0] if path and path[0] != UNKNOWN else None
 
 
-def _constant_text(node: ast.AST) -> str:
+def _constant_text(node: ast.AST, limit: int = MAX_STRING_CHARS) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value[:MAX_STRING_CHARS]
+        return node.value[:limit]
     if isinstance(node, ast.JoinedStr):
         return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
     return ""
@@ -259,6 +272,9 @@ class _Collector:
         self.stmt = facts.stmt_count
         self.inner: set[int] = set()
         self.shown: set[int] = set()
+        self.used: set[int] = set()
+        self.displayed: set[int] = set()
+        self.computed: set[int] = set()
         self.last: ast.Expr | None = None
 
     def collect(self, tree: ast.Module) -> None:
@@ -266,6 +282,9 @@ class _Collector:
         if self.depth == 0:
             facts.statements += len(tree.body)
             facts.import_statements += sum(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+            spans = [(isinstance(s, (ast.Import, ast.ImportFrom)), _span(s)) for s in tree.body]
+            facts.lines += sum(span for _, span in spans)
+            facts.import_lines += sum(span for is_import, span in spans if is_import)
             facts.literal_only = bool(tree.body) and all(map(_assigns_literal, tree.body))
         self.last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         handlers, statement = _HANDLERS, ast.stmt
@@ -285,14 +304,19 @@ class _Collector:
                     self.facts.displays.append((path, self.stmt))
 
     def _mark_shown(self, node: ast.AST) -> None:
-        while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
-            self.shown.add(id(node))
-            node = node.func if isinstance(node, ast.Call) else node.value
+        _mark_chain(node, self.shown)
+
+    def on_operation(self, node: ast.AST) -> None:
+        """Operands of a comparison or arithmetic, conditions, indexes and loop iterables are used in
+        a computation, not looked at."""
+        for child in _OPERANDS.get(type(node), _no_operands)(node):
+            _mark_chain(child, self.used)
 
     def on_expr(self, node: ast.Expr) -> None:
         self._mark_shown(node.value)
         if node is self.last:
             value = node.value
+            _mark_chain(value, self.displayed)
             self._display(value.elts if isinstance(value, ast.Tuple) else [value])
 
     def on_import(self, node: ast.Import) -> None:
@@ -326,25 +350,36 @@ class _Collector:
             return
         if path in (("print",), ("display",)):
             for arg in node.args[:MAX_ARG_ROOTS]:
-                self.shown.update(id(n) for n in ast.walk(arg) if isinstance(n, (ast.Call, ast.Attribute)))
+                inside = [id(n) for n in ast.walk(arg) if isinstance(n, (ast.Call, ast.Attribute))]
+                self.shown.update(inside)
+                self.displayed.update(inside)
             self._display(node.args)
+        else:
+            into = self.shown if id(node) in self.displayed else self.used
+            for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARG_ROOTS]:
+                _mark_chain(arg, into)
+                if id(node) in self.displayed:
+                    _mark_chain(arg, self.displayed)
         kwargs = tuple(k.arg for k in node.keywords if k.arg)
         self.facts.names.update(kwargs)
         first = _constant_text(node.args[0]) or (_root_name(node.args[0]) or "") if node.args else ""
         step = _last_step(node) if path[-1] in _PIPELINES else None
         self.facts.calls.append(CallFact(path, kwargs, self._arg_roots(node), first, id(node) in self.shown,
-                                         self.stmt, step))
+                                         self.stmt, step, id(node) in self.used, id(node) in self.displayed,
+                                         id(node) in self.computed))
 
     def _arg_roots(self, node: ast.Call) -> tuple[str, ...]:
         roots: list[str] = []
         for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARG_ROOTS]:
             values = [v.value for v in arg.values if isinstance(v, ast.FormattedValue)] if isinstance(
                 arg, ast.JoinedStr) else [arg.left, arg.right] if isinstance(arg, ast.BinOp) else [arg]
+            if isinstance(arg, ast.Call) and arg.args:
+                values.append(arg.args[0])
             roots.extend(name for name in map(_root_name, values) if name)
         return tuple(roots)
 
     def _magic(self, kind: str, node: ast.Call) -> None:
-        args = [_constant_text(a) for a in node.args]
+        args = [_constant_text(a, MAX_PARSE_CHARS) for a in node.args]
         if kind == "shell":
             self.facts.shell.extend(line for line in (args[0] if args else "").splitlines() if line.strip())
         elif kind == "line" and args:
@@ -388,6 +423,8 @@ class _Collector:
         hint = _value_hint(value) if value_path else None
         for target in targets:
             self._bind(target, value_path, hint, value, isinstance(node, ast.AugAssign))
+            if isinstance(target, ast.Name) and value_path and _filters(target.id, value):
+                self.facts.filtered.append((target.id, self.stmt))
 
     def _bind(self, target: ast.AST, value_path: Path_ | None, hint: Path_ | None, value: ast.AST,
               augmented: bool) -> None:
@@ -396,8 +433,9 @@ class _Collector:
                 self.facts.assigns.append((target.id, value_path, hint, self.stmt))
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
-                self._bind(element, value_path, hint, value, augmented)
+                self._bind(element, value_path, UNPACKED, value, augmented)
         elif isinstance(target, ast.Subscript):
+            self.computed.update(id(n) for n in ast.walk(value) if isinstance(n, ast.Call))
             self._column(target, value, augmented)
 
     def _column(self, target: ast.Subscript, value: ast.AST, augmented: bool) -> None:
@@ -420,7 +458,8 @@ class _Collector:
 
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.facts.names.add(node.name)
-        self.facts.defined.append((node.name, self.stmt))
+        body = sum(isinstance(n, ast.stmt) for n in ast.walk(node))
+        self.facts.defined.append((node.name, self.stmt, self.stmt + body))
         self._decorators(node)
 
     def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
@@ -453,10 +492,56 @@ class _Collector:
             self.facts.strings.append(node.value[:MAX_STRING_CHARS])
 
 
+def _span(statement: ast.stmt) -> int:
+    end = getattr(statement, "end_lineno", None) or statement.lineno
+    return max(1, end - statement.lineno + 1)
+
+
+def _mark_chain(node: ast.AST, into: set[int]) -> None:
+    """Mark a call chain (`df.a().b[0].c()`): its calls, attributes and subscripts."""
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        into.add(id(node))
+        node = node.func if isinstance(node, ast.Call) else node.value
+
+
+def _no_operands(node: ast.AST) -> list:
+    return []
+
+
+_OPERANDS = {
+    ast.Compare: lambda n: [n.left, *n.comparators],
+    ast.BinOp: lambda n: [n.left, n.right],
+    ast.BoolOp: lambda n: n.values,
+    ast.UnaryOp: lambda n: [n.operand],
+    ast.If: lambda n: [n.test],
+    ast.While: lambda n: [n.test],
+    ast.IfExp: lambda n: [n.test],
+    ast.For: lambda n: [n.iter],
+    ast.comprehension: lambda n: [n.iter, *n.ifs],
+    ast.Subscript: lambda n: [n.slice],
+    ast.Assert: lambda n: [n.test],
+    ast.Dict: lambda n: n.values,
+    ast.List: lambda n: n.elts,
+    ast.Tuple: lambda n: n.elts,
+    ast.Set: lambda n: n.elts,
+}
+
+
+def _filters(name: str, value: ast.AST) -> bool:
+    """`df = df[df.x > 0]`, `df = df.loc[mask]`, `df = df.iloc[1:]`: a frame replaced by part of itself."""
+    if not isinstance(value, ast.Subscript):
+        return False
+    frame = value.value
+    if isinstance(frame, ast.Attribute) and frame.attr in ("loc", "iloc"):
+        frame = frame.value
+    return isinstance(frame, ast.Name) and frame.id == name and not isinstance(value.slice, ast.Constant)
+
+
 def _last_step(node: ast.Call) -> Path_ | None:
     """The path of the constructor of a pipeline's last step: `Pipeline([..., ("m", Model())])`,
     `make_pipeline(..., Model())`."""
-    step: ast.AST | None = node.args[-1] if node.args else None
+    steps = [k.value for k in node.keywords if k.arg == "steps"]
+    step: ast.AST | None = node.args[-1] if node.args else steps[0] if steps else None
     if isinstance(step, (ast.List, ast.Tuple)) and step.elts:
         step = step.elts[-1]
         if isinstance(step, (ast.Tuple, ast.List)) and len(step.elts) >= 2:
@@ -477,19 +562,29 @@ def _value_hint(value: ast.AST) -> Path_ | None:
     return None
 
 
-_DATA_NODES = (ast.Subscript, ast.Call, ast.Attribute)
-
-
 def _column_kind(key: str, value: ast.AST, augmented: bool) -> str:
-    """How a column is assigned: "rewrite" (from itself), "derive" (computed from data), "constant",
-    or "set" (from a variable: predictions, ids, a target put back)."""
-    if augmented or any(isinstance(n, ast.Constant) and _constant_text(n) == key for n in ast.walk(value)):
+    """How a column is assigned: "rewrite" (from itself), "derive" (computed from other columns),
+    "constant", or "set" (from a variable: predictions, ids, a target put back)."""
+    nodes = list(ast.walk(value))
+    if augmented or any(isinstance(n, ast.Constant) and _constant_text(n) == key for n in nodes):
         return "rewrite"
     if isinstance(value, ast.Constant):
         return "constant"
-    if any(isinstance(n, _DATA_NODES) for n in ast.walk(value)):
+    functions = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    if any(_reads_column(n, functions) for n in nodes):
         return "derive"
     return "set"
+
+
+def _reads_column(node: ast.AST, functions: set[int]) -> bool:
+    """`df["a"]`, `df[["a", "b"]]`, `df[cols]`, `df.a`, `df["d"].dt.month`: columns read (a method
+    called, `preds[:, 1]` or `f[:n]` are not)."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, (ast.List, ast.Tuple)):
+            return bool(key.elts) and all(_constant_text(e) for e in key.elts)
+        return isinstance(key, ast.Name) or bool(_constant_text(key))
+    return isinstance(node, ast.Attribute) and id(node) not in functions
 
 
 _PATH_CALLS = frozenset({("Path",), ("os", "path", "join"), ("pathlib", "Path"), ("os", "getenv"), ("int",),
@@ -560,6 +655,7 @@ _HANDLERS = {
     ast.Attribute: _Collector.on_attribute,
     ast.arg: _Collector.on_arg,
     ast.Constant: _Collector.on_constant,
+    **{kind: _Collector.on_operation for kind in _OPERANDS},
 }
 
 _IMPORT_LINE = re.compile(r"^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?", re.MULTILINE)

@@ -16,7 +16,7 @@ import builtins
 import re
 from dataclasses import dataclass, field
 
-from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, CallFact, CellFacts, Path_
+from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, UNPACKED, CallFact, CellFacts, Path_
 from .signals import ANY_KIND, Rule, Signals
 
 MAX_REASONS = 6
@@ -24,6 +24,9 @@ IMPORT_WEIGHT = 0.9
 MAX_KINDS_CACHED = 10_000
 MAX_FACTS = 3000
 ACTIVITY_STAGES = frozenset({"setup", "visualization"})
+_CHANGES = frozenset({"data_preprocessing", "feature_engineering"})
+_WRITES = re.compile(r"(to_(?!frame|numpy|list|dict|string|markdown)|save|dump|write|export|upload|put)")
+_RESULT_KINDS = frozenset({"metrics", "predictions"})
 CELL_WIDE = -1
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython"}
 
@@ -52,7 +55,9 @@ class Scores:
         if weight > reasons.get(reason, 0.0):
             reasons[reason] = weight
         if not glance:
-            self.stmts.setdefault(stage, set()).add(stmt)
+            statements = self.stmts.setdefault(stage, set())
+            if stmt != CELL_WIDE:
+                statements.add(stmt)
 
     def confidence(self, stage: str) -> float:
         remaining = 1.0
@@ -108,6 +113,8 @@ class Scope:
         self.signals = signals
         self.bindings: dict[str, Binding] = {}
         self.assigned: set[str] = set()
+        self.earlier: frozenset[str] = frozenset()
+        self.cell_names: frozenset[str] = frozenset()
         self._kinds: dict[Path_, str | None] = {}
 
     def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
@@ -132,11 +139,17 @@ class Scope:
         return name if len(parts) <= head + 2 else ".".join([*parts[:head], "…", parts[-1]])
 
     def has_labels(self, name: str) -> bool:
-        """Whether the notebook bound labels for the data in `name` (y_test beside X_test)."""
-        return bool(name) and not label_names(name).isdisjoint(self.assigned)
+        """Whether the notebook has labels for the data in `name`: y_test beside X_test, assigned
+        before or used in the cell at hand."""
+        if not name:
+            return False
+        labels = label_names(name)
+        return not (labels.isdisjoint(self.assigned) and labels.isdisjoint(self.cell_names))
 
     def kind_of(self, raw: Path_) -> str | None:
         """The kind of the object a raw path (as written in the cell) denotes, if known."""
+        if not raw:
+            return None
         if raw not in self._kinds:
             if len(self._kinds) > MAX_KINDS_CACHED:
                 self._kinds.clear()
@@ -189,6 +202,7 @@ class Scope:
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
         self._kinds.clear()
+        self.earlier = frozenset(self.assigned)
         for bound, qualified, _ in facts.imports:
             path = tuple(qualified.split("."))
             self.bindings[bound] = Binding(path, module=True, kind=self.signals.kind_of_origin(self.name(path)))
@@ -224,15 +238,19 @@ class Scope:
 
     def _value_kind(self, target: str, value: Path_, hint: Path_ | None, binding: Binding | None) -> str | None:
         """The kind of an assigned value. A pipeline is the kind of its last step; a notebook's own
-        function called on a dataframe returns a dataframe, unless the name assigned says otherwise."""
+        function called on a dataframe returns a dataframe, unless the name assigned says otherwise;
+        of several values unpacked (`fig, ax = ...`, `sub, fi, metrics = run(...)`), a name that says
+        what it holds wins."""
+        if hint == UNPACKED:
+            return self.signals.kind_of_name(target) or self.kind_of(value)
         if hint is not None and value[-1] == CALL and self.is_pipeline(value):
             return self.kind_of(hint) or self.kind_of(value)
-        kind = self.kind_of(value)
-        if kind or hint is None or binding is not None or len(value) != 2 or value[-1] != CALL:
-            return kind
-        inherited = self.kind_of(hint)
-        named = self.signals.kind_of_name(target)
-        return inherited if inherited in self.signals.keeping_kinds and named in (None, inherited) else None
+        if hint is not None and binding is None and len(value) == 2 and value[-1] == CALL and len(hint) == 1:
+            argument = self.bindings.get(hint[0])
+            kind = argument.kind if argument is not None else None
+            if kind in self.signals.keeping_kinds and self.signals.kind_of_name(target) in (None, kind):
+                return kind
+        return self.kind_of(value)
 
 
 class CellScorer:
@@ -244,12 +262,17 @@ class CellScorer:
         self.weights = scope.signals.cells
         self.scores = Scores()
         self.names: list[str] = []
-        self.made: set[str] = set()
+        self.made: dict[str, int] = {}
+        self.kept: set[int] = set()
+        self.purposes: list[tuple[int, int, frozenset[str]]] = []
 
     def score(self, facts: CellFacts) -> Scores:
-        mostly_imports = not facts.parsed or facts.import_statements * 2 > facts.statements
+        mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
         self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
         self.made = _made_names(facts)
+        self.kept = _kept_changes(facts, self.scope.earlier)
+        self.purposes = self._purposes(facts)
+        self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
             weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
             self.scores.add("setup", weight, f"imports {qualified}", stmt)
@@ -262,11 +285,12 @@ class CellScorer:
         for path, stmt in facts.displays[:MAX_FACTS]:
             self._display(path, stmt)
         self._classes(facts)
-        for name, stmt in facts.defined[:MAX_FACTS]:
+        for name, stmt, _ in facts.defined[:MAX_FACTS]:
             self._helper(name, f"defines {name}", stmt)
         self._literals(facts)
         self._columns(facts)
-        self._model_inputs(facts)
+        self._filters(facts)
+        self._targets(facts)
         self._names(facts)
         self._text_rules(facts)
         self._finish(mostly_imports)
@@ -277,6 +301,7 @@ class CellScorer:
     def _finish(self, mostly_imports: bool) -> None:
         self._take_glances()
         self._plots_alone()
+        self._shaped_for_a_plot()
         self._drop_incidental()
         if not mostly_imports:
             self._setup_aside()
@@ -301,6 +326,25 @@ class CellScorer:
             stage, weight = rule
             for stmt in self.scores.stmts.get("visualization", ()):
                 self.scores.add(stage, weight, "plots data", stmt)
+
+    def _shaped_for_a_plot(self) -> None:
+        """In a cell that draws and shows no strong phase signal, data reshaped on the way into new
+        variables (filtered, grouped, a column derived) is shaped for the plot: the cell looks at
+        data. A change kept in the notebook's data (`df = df[df.x > 0]`, `inplace=True`) stays."""
+        rule = self.weights.plots_alone
+        scores = self.scores
+        if not rule or scores.strength("visualization") < self.weights.strong:
+            return
+        stages = self._phase_stages()
+        if any(scores.strength(stage) >= self.weights.strong for stage in stages):
+            return
+        for stage in _CHANGES.intersection(stages):
+            if scores.stmts.get(stage, set()) & self.kept:
+                continue
+            for reason, weight in scores.by_stage[stage].items():
+                scores.add(rule[0], weight, reason)
+            scores.stmts.setdefault(rule[0], set()).update(scores.stmts.get(stage, ()))
+            scores.drop(stage)
 
     def _drop_incidental(self) -> None:
         """Beside a stage with a strong signal, a weaker stage stays only when enough statements
@@ -327,15 +371,35 @@ class CellScorer:
 
     # --- facts to evidence ------------------------------------------------------------------------
 
+    def _purposes(self, facts: CellFacts) -> list[tuple[int, int, frozenset[str]]]:
+        """The statements of each function the cell defines whose name says what it does."""
+        found = []
+        for name, start, end in facts.defined[:MAX_FACTS]:
+            stages = frozenset(rule.stage for pattern, rule in self.signals.helpers if pattern.search(name))
+            if stages:
+                found.append((start, end, stages))
+        return found
+
+    def _add(self, stage: str, weight: float, reason: str, stmt: int = CELL_WIDE, glance: bool = False) -> None:
+        """Evidence for a stage; inside a function whose name says what it does (`def
+        missing_values_table`), weak evidence of other stages is the means, not the purpose."""
+        if stmt != CELL_WIDE and weight < self.weights.strong:
+            for start, end, stages in self.purposes:
+                if start <= stmt < end and stage not in stages and stage not in ACTIVITY_STAGES:
+                    return
+        self.scores.add(stage, weight, reason, stmt, glance)
+
     def _add_rules(self, rules: list[Rule] | tuple, reason: str, stmt: int = CELL_WIDE, scale: float = 1.0,
                    glance: bool = False) -> bool:
         for rule in rules:
-            self.scores.add(rule.stage, rule.weight * scale, reason, stmt, glance and rule.stage == "exploration")
+            self._add(rule.stage, rule.weight * scale, reason, stmt, glance and rule.stage == "exploration")
         return bool(rules)
 
-    def _is_glance(self, path: Path_, name: str, names: frozenset[str]) -> bool:
-        """Whether `path` looks at something this cell made: `df.head()`, `X.shape` after building them."""
-        return path[0] in self.made and (name in names or not name)
+    def _is_glance(self, path: Path_, name: str, names: frozenset[str], stmt: int) -> bool:
+        """Whether `path` looks at something this cell made before: `df.head()`, `X.shape` after
+        building them."""
+        made = self.made.get(path[0])
+        return made is not None and made < stmt and (name in names or not name)
 
     def _call(self, call: CallFact) -> None:
         raw = call.path
@@ -361,8 +425,24 @@ class CellScorer:
             return self._pipeline(call, name)
         key, rules = self.signals.calls.lookup(name)
         rules = _with_args(rules, call.first_arg)
-        self._add_rules(rules, f"calls {name}", call.stmt)
+        self._add_rules(self._looked_at(rules, call), f"calls {name}", call.stmt)
         return rules
+
+    def _looked_at(self, rules: list[Rule], call: CallFact) -> list[Rule]:
+        """A generic transformation whose result is only shown (`df.fillna(0).head()`) changes no data:
+        it looks at it. One whose result only feeds another call or a computation (a plot of
+        `df.astype(int)`) neither changes nor shows data: the call it feeds says what it serves."""
+        if call.used and not call.shown:
+            return [rule for rule in rules if rule.stage != "exploration"
+                    and (rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
+        if call.computed:
+            return [rule for rule in rules if rule.stage != "exploration"]
+        if any(self._subject_kind(root) in _RESULT_KINDS for root in call.arg_roots):
+            rules = [Rule("evaluation", rule.weight) if rule.stage == "exploration" else rule for rule in rules]
+        if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
+            return rules
+        return [Rule("exploration", rule.weight) if rule.stage in _CHANGES and rule.weight < self.weights.strong
+                else rule for rule in rules]
 
     def _pipeline(self, call: CallFact, name: str) -> list[Rule]:
         """A pipeline is what its last step is: a model trains, transformers prepare data."""
@@ -379,13 +459,13 @@ class CellScorer:
         if method in MARKERS or method == UNKNOWN:
             return []
         rules = self._explicit_call(name, resolved, binding, call.stmt)
-        receiver = _strip_trailing(raw[:-1])
-        kind = self.scope.kind_of(receiver) if receiver and receiver != (UNKNOWN,) else None
+        receiver = raw[:-1]
+        kind = self.scope.kind_of(receiver) if _strip_trailing(receiver) not in ((), (UNKNOWN,)) else None
         found = _method_rules(self.signals.methods, kind, method, call, receiver, self.scope)
         if not rules:
             reason = f"calls {self.scope.short_name(resolved)}" if binding else f"calls {qualname(raw)}"
-            glance = self._is_glance(raw, method, self.weights.glance_methods)
-            self._add_rules(found, reason, call.stmt, glance=glance)
+            glance = self._is_glance(raw, method, self.weights.glance_methods, call.stmt)
+            self._add_rules(self._looked_at(found, call), reason, call.stmt, glance=glance)
         return rules or found
 
     def _helper(self, name: str, reason: str, stmt: int = CELL_WIDE) -> list[Rule]:
@@ -393,7 +473,7 @@ class CellScorer:
         found = []
         for pattern, rule in self.signals.helpers:
             if pattern.search(name):
-                self.scores.add(rule.stage, rule.weight, reason, stmt)
+                self._add(rule.stage, rule.weight, reason, stmt)
                 found.append(rule)
         return found
 
@@ -418,17 +498,29 @@ class CellScorer:
         else:
             return
         for root in set(call.arg_roots):
-            stage = stages.get(self.scope.kind_of((root,)) or "")
+            stage = stages.get(self._subject_kind(root) or "")
             if stage:
-                glance = verb == "shows" and root in self.made
-                self.scores.add(stage, weight, f"{verb} {root}", call.stmt, glance and stage == "exploration")
+                glance = verb == "shows" and stage == "exploration" and \
+                    self._is_glance((root,), "", frozenset(), call.stmt)
+                self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
+
+    def _subject_kind(self, root: str) -> str | None:
+        """The kind of what a call shows or plots; a table named for results (`feature_importances`,
+        `val_preds`) shows results."""
+        kind = self.scope.kind_of((root,))
+        if kind == "dataframe":
+            named = self.signals.kind_of_name(root)
+            if named in _RESULT_KINDS:
+                return named
+        return kind
 
     def _attribute(self, path: Path_, stmt: int, shown: bool) -> None:
         resolved, binding = self.scope.resolve(path)
         if binding is not None and binding.module and not any(p in MARKERS for p in path):
             name = self.scope.name(resolved)
             self.names.append(name)
-            self._add_rules(self.signals.calls.lookup(name)[1], f"uses {name}", stmt)
+            rules = self.signals.calls.lookup(name)[1] or self.signals.attributes.get((ANY_KIND, path[-1]), ())
+            self._add_rules(rules, f"uses {name}", stmt)
             return
         receiver = _strip_trailing(path[:-1])
         if not receiver or path[-1] in MARKERS:
@@ -437,7 +529,7 @@ class CellScorer:
         rules = self.signals.attributes.get((kind, path[-1]), ()) if kind else ()
         rules = rules or self.signals.attributes.get((ANY_KIND, path[-1]), ())
         rules = [rule for rule in rules if shown or not rule.shown]
-        glance = self._is_glance(path, path[-1], self.weights.glance_attributes)
+        glance = self._is_glance(path, path[-1], self.weights.glance_attributes, stmt)
         self._add_rules(rules, f"reads {qualname(path)}", stmt, glance=glance)
 
     def _stored(self, path: Path_, stmt: int) -> None:
@@ -447,12 +539,14 @@ class CellScorer:
             self._add_rules(self.signals.calls.lookup(name)[1], f"sets {name}", stmt)
 
     def _display(self, path: Path_, stmt: int) -> None:
-        attribute = next((p for p in reversed(path) if p not in MARKERS), "") if len(path) > 1 else ""
-        stage = self.signals.display_attributes.get(attribute)
-        stage = stage or self.signals.display_stages.get(self.scope.kind_of(path) or "")
+        attribute = path[-1] if len(path) > 1 and path[-1] not in MARKERS else ""
+        root_kind = self._subject_kind(path[0])
+        stage = None if root_kind in _RESULT_KINDS else self.signals.display_attributes.get(attribute)
+        kind = root_kind if len(path) == 1 or root_kind in _RESULT_KINDS else self.scope.kind_of(path)
+        stage = stage or self.signals.display_stages.get(kind or "")
         if stage:
-            glance = stage == "exploration" and self._is_glance(path, attribute, self.weights.glance_attributes)
-            self.scores.add(stage, self.signals.display_weight, f"shows {qualname(path)}", stmt, glance)
+            glance = stage == "exploration" and self._is_glance(path, attribute, self.weights.glance_attributes, stmt)
+            self._add(stage, self.signals.display_weight, f"shows {qualname(path)}", stmt, glance)
 
     def _classes(self, facts: CellFacts) -> None:
         for name, bases, stmt in facts.classes:
@@ -486,7 +580,13 @@ class CellScorer:
                 continue
             verb = {"rewrite": "rewrites", "derive": "adds", "constant": "sets"}.get(which, which)
             stage, weight = columns[which]
-            self.scores.add(stage, weight, f"{verb} column {key!r}", stmt)
+            self._add(stage, weight, f"{verb} column {key!r}", stmt)
+
+    def _filters(self, facts: CellFacts) -> None:
+        rule = self.signals.columns.get("filter")
+        for name, stmt in facts.filtered[:MAX_FACTS] if rule else ():
+            if self.scope.kind_of((name,)) in (None, "dataframe"):
+                self._add(rule[0], rule[1], f"filters {name}", stmt)
 
     def _new_tables(self, facts: CellFacts) -> set[str]:
         """Tables built from scratch in the cell (`sub = pd.DataFrame()`): filling them is not
@@ -499,15 +599,14 @@ class CellScorer:
                     tables.add(target)
         return tables
 
-    def _model_inputs(self, facts: CellFacts) -> None:
-        """Assigning the variables a model reads (`X_train`, `y`) prepares the data for it."""
-        rule = self.weights.model_inputs
-        if not rule:
-            return
-        pattern, stage_rule = rule
+    def _targets(self, facts: CellFacts) -> None:
+        """What the names a cell assigns say it makes (`X_train`: data prepared for a model)."""
         for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
-            if value and pattern.fullmatch(target) and not self._is_prediction(value):
-                self.scores.add(stage_rule.stage, stage_rule.weight, f"prepares {target}", stmt)
+            if not value or self._is_prediction(value):
+                continue
+            for pattern, rule in self.signals.targets:
+                if pattern.fullmatch(target):
+                    self._add(rule.stage, rule.weight, f"makes {target}", stmt)
 
     @staticmethod
     def _is_prediction(value: Path_) -> bool:
@@ -538,12 +637,28 @@ class CellScorer:
                     self.scores.add(rule.stage, rule.weight, f"mentions `{_short(match.group(0))}`")
 
 
-def _made_names(facts: CellFacts) -> set[str]:
-    """Names the cell assigns or changes in place: what a glance at them looks at."""
-    made = {target for target, *_ in facts.assigns}
-    made.update(frame[0] for frame, *_ in facts.columns)
-    made.update(call.path[0] for call in facts.calls if "inplace" in call.kwargs)
+def _made_names(facts: CellFacts) -> dict[str, int]:
+    """Names the cell assigns or changes in place, with the first statement that does: what a
+    glance at them looks at."""
+    made: dict[str, int] = {}
+    changes = [(target, stmt) for target, _, _, stmt in facts.assigns]
+    changes += [(frame[0], stmt) for frame, _, _, stmt in facts.columns]
+    changes += [(call.path[0], call.stmt) for call in facts.calls if "inplace" in call.kwargs]
+    changes += [(path[0], stmt) for path, stmt in facts.stored]
+    for name, stmt in changes:
+        made[name] = min(stmt, made.get(name, stmt))
     return made
+
+
+def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
+    """The statements that change data the notebook had before the cell: a column of an existing
+    frame, an existing frame filtered or rebuilt from itself, an in-place call."""
+    kept = {stmt for frame, _, _, stmt in facts.columns if frame[0].lower() in earlier}
+    kept.update(stmt for name, stmt in facts.filtered if name.lower() in earlier)
+    kept.update(call.stmt for call in facts.calls if "inplace" in call.kwargs and call.path[0].lower() in earlier)
+    kept.update(stmt for target, value, _, stmt in facts.assigns
+                if value and value[0] == target and target.lower() in earlier)
+    return kept
 
 
 def _short(text: str, limit: int = 60) -> str:

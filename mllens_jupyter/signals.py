@@ -104,6 +104,7 @@ class Signals:
     columns: dict[str, tuple[str, float]]
     shell: list[tuple[re.Pattern, Rule]]
     helpers: list[tuple[re.Pattern, Rule]]
+    targets: list[tuple[re.Pattern, Rule]]
     configuration: tuple[str, float] | None
     magics: dict[str, list[Rule]]
     files: list[tuple[re.Pattern, Rule]]
@@ -149,7 +150,6 @@ class CellWeights:
     glance_attributes: frozenset[str] = frozenset()
     new_tables: PrefixTable = field(default_factory=PrefixTable)
     plots_alone: tuple[str, float] | None = None
-    model_inputs: tuple[re.Pattern, Rule] | None = None
     hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
 
 
@@ -221,8 +221,8 @@ def _schema_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
 
 def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     """(path, rule) for every rule of every table."""
-    for table in ("calls", "methods", "attributes", "arguments", "identifiers", "bases", "shell", "helpers",
-                  "magics", "files", "keywords"):
+    for table in ("calls", "methods", "attributes", "arguments", "identifiers", "bases", "targets", "shell",
+                  "helpers", "magics", "files", "keywords"):
         for index, rule in enumerate(data.get(table) or []):
             yield (table, index), rule
     for table in ("headings", "text"):
@@ -233,7 +233,7 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "model_inputs", "hyperparameters"):
+    for key in ("plots_alone", "hyperparameters"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -355,10 +355,9 @@ def _cell_weights(data: dict) -> CellWeights:
     cells = data.get("cells") or {}
     glances = cells.get("glances") or {}
     plots = cells.get("plots_alone")
-    inputs = cells.get("model_inputs")
     hyper = cells.get("hyperparameters")
-    hyper_names = frozenset(name.lower() for spec in data.get("arguments") or [] if hyper and spec["stage"] == hyper["stage"]
-                            for name in spec["names"])
+    hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
+                            if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
     return CellWeights(
         strong=float(cells.get("strong", 0.75)),
         secondary_statements=int(cells.get("secondary_statements", 2)),
@@ -367,8 +366,8 @@ def _cell_weights(data: dict) -> CellWeights:
         glance_attributes=frozenset(glances.get("attributes", [])),
         new_tables=_name_table(cells.get("new_tables", [])),
         plots_alone=(plots["stage"], float(plots["weight"])) if plots else None,
-        model_inputs=_patterns([inputs])[0] if inputs else None,
-        hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names) if hyper else None,
+        hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names)
+        if hyper else None,
     )
 
 
@@ -413,6 +412,8 @@ def _compile(data: dict, source: str) -> Signals:
         columns={k: (v["stage"], float(v["weight"])) for k, v in (data.get("columns") or {}).items()},
         shell=_patterns(data.get("shell") or []),
         helpers=_patterns(data.get("helpers") or []),
+        targets=[(re.compile("|".join(f"(?:{p})" for p in spec["patterns"])), _rule(spec))
+                 for spec in data.get("targets") or []],
         configuration=(data["configuration"]["stage"], float(data["configuration"]["weight"]))
         if data.get("configuration") else None,
         magics=_keyed(data.get("magics") or []),

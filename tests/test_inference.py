@@ -356,6 +356,163 @@ def test_any_current_phase_request_gives_a_result(around, lens):
     assert set(phase) == {"phase", "confidence", "reasons", "stages"}
 
 
+# --- a cell carries the stages its statements serve --------------------------------------------------
+
+
+def test_a_fitted_scaler_or_preprocessing_pipeline_prepares_data_it_does_not_train():
+    cells = infer_cells([
+        code("from sklearn.base import clone\nfrom sklearn.compose import ColumnTransformer\n"
+             "from sklearn.impute import SimpleImputer\nfrom sklearn.linear_model import LogisticRegression\n"
+             "from sklearn.pipeline import Pipeline, make_pipeline\n"
+             "from sklearn.preprocessing import OneHotEncoder, StandardScaler"),
+        code("scaler = StandardScaler()\nscaler.fit(X_train)"),
+        code("preprocessor = Pipeline([\n    ('encode', ColumnTransformer([\n"
+             "        ('num', Pipeline([('impute', SimpleImputer()), ('scale', StandardScaler())]), numeric),\n"
+             "        ('cat', OneHotEncoder(handle_unknown='ignore'), categorical)])),\n])\n"
+             "matrix = clone(preprocessor).fit(train)"),
+        code("model = make_pipeline(StandardScaler(), LogisticRegression())\nmodel.fit(X_train, y_train)"),
+    ])
+    assert cells[1]["stages"] == ["data_preprocessing"]
+    assert cells[2]["stages"] == ["data_preprocessing"]
+    assert "training" in cells[3]["stages"]
+    assert "calls sklearn.pipeline.make_pipeline of LogisticRegression" in cells[3]["reasons"]["training"]
+
+
+def test_a_local_web_server_and_its_calls_are_deployment():
+    (stages,) = stages_of(code(
+        "from wsgiref.simple_server import make_server\nimport threading, urllib.request\n"
+        "server = make_server('127.0.0.1', 0, churn_service)\n"
+        "threading.Thread(target=server.serve_forever, daemon=True).start()\n"
+        "def call(path, payload):\n"
+        "    request = urllib.request.Request(url + path, data=payload)\n"
+        "    with urllib.request.urlopen(request, timeout=10) as response:\n"
+        "        return json.load(response)\n"
+        "call('/health')"))
+    assert stages == ["deployment"]
+
+
+@pytest.mark.parametrize("source", [
+    "from fastapi import FastAPI\napp = FastAPI()\n\n@app.post('/predict')\n"
+    "def predict(item: dict):\n    return {'y': model.predict([item['x']]).tolist()}",
+    "from flask import Flask, jsonify, request\napp = Flask(__name__)\n\n@app.route('/predict', methods=['POST'])\n"
+    "def predict():\n    return jsonify(model.predict([request.get_json()]).tolist())\n\napp.run(port=5000)",
+], ids=["fastapi", "flask"])
+def test_a_serving_route_calling_predict_is_deployment_only(source):
+    assert stages_of(code(source)) == [["deployment"]]
+
+
+def test_saving_a_trained_model_is_training_and_exporting_it_for_serving_is_deployment():
+    cells = infer_cells([
+        code("import joblib\nimport torch"),
+        code("joblib.dump(model, 'models/churn_model.joblib')"),
+        code("torch.onnx.export(net, dummy_input, 'model.onnx')"),
+    ])
+    assert cells[1]["stages"] == ["training"]
+    assert cells[2]["stages"] == ["deployment"]
+
+
+def test_predicting_on_labelled_test_data_evaluates_and_on_unlabelled_test_data_deploys():
+    labelled = infer_cells([
+        code("from sklearn.ensemble import RandomForestClassifier\nimport pandas as pd"),
+        code("test = pd.read_csv('test.csv')\ny_test = test.pop('churned')"),
+        code("model = RandomForestClassifier().fit(X, y)"),
+        code("test_scores = model.predict_proba(test)[:, 1]"),
+    ])
+    unlabelled = infer_cells([
+        code("from sklearn.ensemble import RandomForestClassifier\nimport pandas as pd"),
+        code("test = pd.read_csv('test.csv')"),
+        code("model = RandomForestClassifier().fit(X, y)"),
+        code("test_scores = model.predict_proba(test)[:, 1]"),
+    ])
+    assert labelled[3]["stages"] == ["evaluation"]
+    assert unlabelled[3]["stages"] == ["deployment"]
+
+
+def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
+    cells = infer_cells([
+        code("import pandas as pd"),
+        code("train = pd.read_csv('train.csv')\nprint(train.shape)\ntrain.head()"),
+        code("train['ratio'] = train['credit'] / train['income']\ntrain['term'] = train['annuity'] / train['credit']\n"
+             "train.head()"),
+        code("train.head()"),
+    ])
+    assert cells[1]["stages"] == ["data_collection"]
+    assert cells[2]["stages"] == ["feature_engineering"]
+    assert cells[3]["stages"] == ["exploration"]
+
+
+def test_an_incidental_line_does_not_add_a_stage_beside_a_strong_one():
+    cells = infer_cells([
+        code("import lightgbm as lgb"),
+        code("model = lgb.LGBMClassifier(n_estimators=500)\nprint(X_train.columns)\nmodel.fit(X_train, y_train)"),
+        code("params = {'learning_rate': 0.05, 'max_depth': 6, 'num_leaves': 31}"),
+        code("DATA_DIR = '../input'\nSEED = 42"),
+    ])
+    assert cells[1]["stages"] == ["training"]
+    assert cells[2]["stages"] == ["training"]
+    assert cells[2]["reasons"]["training"][0].startswith("sets hyperparameters")
+    assert cells[3]["stages"] == ["setup"]
+
+
+def test_a_function_is_what_its_name_says():
+    (stages,) = stages_of(code(
+        "def missing_values_table(df):\n    total = df.isnull().sum()\n"
+        "    table = pd.concat([total, 100 * total / len(df)], axis=1)\n"
+        "    return table.rename(columns={0: 'missing', 1: 'percent'})"))
+    assert stages == ["exploration"]
+
+
+def test_a_plot_of_predictions_evaluates_and_a_plot_of_unknowns_explores():
+    cells = infer_cells([
+        code("import matplotlib.pyplot as plt"),
+        code("plt.hist(y_pred, bins=50)"),
+        code("plt.imshow(images[0])"),
+    ])
+    assert cells[1]["stages"] == ["evaluation", "visualization"]
+    assert cells[2]["stages"] == ["exploration", "visualization"]
+
+
+def test_under_a_monitoring_heading_metrics_on_live_data_are_monitoring():
+    cells = infer_cells([
+        code("from sklearn.metrics import roc_auc_score\nimport pandas as pd"),
+        md("## Model quality on labelled live data"),
+        code("live = pd.read_csv('live.csv')\nroc_auc_score(live['churned'], model.predict_proba(live)[:, 1])"),
+    ])
+    assert cells[1]["stages"] == ["monitoring"]
+    assert cells[2]["stages"] == ["monitoring"]
+
+
+def test_under_a_batch_inference_heading_scoring_new_data_is_deployment():
+    cells = infer_cells([
+        code("import pandas as pd"),
+        md("## Batch inference"),
+        code("july = extract_customers('2026-07').drop_duplicates().reset_index(drop=True)\n"
+             "scores = packaged.predict_proba(july)[:, 1]\n"
+             "pd.DataFrame({'id': july['id'], 'score': scores}).to_csv('scores.csv', index=False)"),
+    ])
+    assert cells[2]["stages"] == ["deployment"]
+    assert "under heading 'Batch inference'" in cells[2]["reasons"]["deployment"]
+
+
+def test_one_incidental_cell_does_not_make_a_phase_present(lens):
+    goal = [md("# Churn\n\n## Business goal\nKeep subscribers."), md("## Success criteria\nRevenue kept."),
+            code("x = 1"), code("y = 2"),
+            md("## ML problem framing\nWe want to predict whether a customer will cancel.")]
+    one = infer_notebook(make_notebook([*goal, code("history = extract(month).drop_duplicates()")]), lens)
+    three = infer_notebook(make_notebook([*goal, *(code(f"df{i} = df{i}.dropna()") for i in range(3))]), lens)
+    strong = infer_notebook(make_notebook([*goal, code("from sagemaker.model_monitor import DefaultModelMonitor\n"
+                                                       "DefaultModelMonitor(role=role).suggest_baseline()")]), lens)
+    assert one["phases"] == ["business_goal", "problem_framing"]
+    assert "data_processing" in three["phases"]
+    assert "monitoring" in strong["phases"]
+
+
+def test_an_enormous_cell_is_read_from_its_head():
+    source = "import pandas as pd\n" + "\n".join(f"df{i} = pd.read_csv('f{i}.csv')" for i in range(10_000))
+    (result,) = infer_cells([code(source)])
+    assert "data_collection" in result["stages"]
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 

@@ -84,3 +84,25 @@ def test_an_unparsable_file_is_reported_with_its_line(tmp_path):
 def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(LensValidationError, match="cannot read"):
         load_signals(tmp_path / "nope.yaml")
+
+
+def test_a_user_target_name_extends_the_inference(tmp_path):
+    def add_target(data):
+        data["targets"].append({"stage": "deployment", "weight": 0.9, "patterns": ["leaderboard_\\w+"]})
+
+    custom = load_signals(write_tables(tmp_path, add_target))
+    cells = [{"cell_type": "code", "source": "leaderboard_entry = make_entry(scores)"}]
+    assert infer_cells(cells, signals=custom)[0]["stages"] == ["deployment"]
+    assert infer_cells(cells)[0]["stages"] == []
+
+
+def test_unknown_stages_in_sections_and_pipelines_are_reported(tmp_path):
+    def break_it(data):
+        data["sections"]["deployment"]["weak"].append("trainnig")
+        data["pipelines"]["stages"]["models"] = "training"
+
+    with pytest.raises(LensValidationError) as caught:
+        load_signals(write_tables(tmp_path, break_it))
+    messages = [str(p) for p in caught.value.problems]
+    assert any("sections.deployment: unknown stage 'trainnig'" in m for m in messages)
+    assert any("pipelines.stages.models: unknown kind or stage 'models'" in m for m in messages)
