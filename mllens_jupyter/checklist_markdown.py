@@ -67,19 +67,24 @@ def practice_line(checklist: Checklist, practice: Practice) -> str:
     return f"- [{mark}] **{link}** {md_escape(practice.title)} — {risk_text} · {answer_text(answer)}"
 
 
-def practice_details_html(checklist: Checklist, practice: Practice) -> str:
-    """Summary, questions, improvement plan and evidence as one HTML <details> line."""
+def guidance_html(checklist: Checklist, practice: Practice, heading=lambda text: f"<p>{text}:</p>") -> list[str]:
+    """Summary, questions, improvement plan and the evidence found, as HTML paragraphs."""
     parts = [f"<p>{html.escape(practice.summary)}</p>"] if practice.summary else []
     if practice.questions:
         items = "".join(f"<li>{html.escape(q)}</li>" for q in practice.questions)
-        parts.append(f"<p>Ask yourself:</p><ul>{items}</ul>")
+        parts.append(f"{heading('Ask yourself')}<ul>{items}</ul>")
     if practice.improvement:
-        parts.append(f"<p>To improve: {html.escape(practice.improvement)}</p>")
+        parts.append(f"{heading('To improve')}<p>{html.escape(practice.improvement)}</p>")
     found = checklist.evidence.get(practice.id) or []
     if found:
         items = "".join(f"<li>{html.escape(reason_text(r))}</li>" for r in found)
-        parts.append(f"<p>Found in this notebook:</p><ul>{items}</ul>")
-    return f"<details><summary>Details</summary>{''.join(parts)}</details>"
+        parts.append(f"{heading('Found in this notebook')}<ul>{items}</ul>")
+    return parts
+
+
+def practice_details_html(checklist: Checklist, practice: Practice) -> str:
+    """The guidance as one HTML <details> line, for Markdown renderers that allow it."""
+    return f"<details><summary>Details</summary>{''.join(guidance_html(checklist, practice))}</details>"
 
 
 def pillar_heading(checklist: Checklist, pillar_id: str, name: str) -> str:

@@ -39,28 +39,28 @@ def _practice_line(practice: Practice) -> str:
     return f"  {practice.id:<14} {practice.risk_if_absent:<6} {practice.title}"
 
 
+def _sections(lens: Lens, phase: str | None = None, pillar: str | None = None) -> list[str]:
+    """The practices of one pillar grouped by phase, or of one phase grouped by pillar."""
+    lines: list[str] = []
+    for group in lens.phases if pillar else lens.pillars:
+        where = {"phase": group.id, "pillar": pillar} if pillar else {"phase": phase, "pillar": group.id}
+        practices = lens.practices_for(**where)
+        if practices:
+            lines += ["", f" {group.name}"] + [_practice_line(p) for p in practices]
+    return lines
+
+
 def pillar_text(lens: Lens, pillar: Pillar) -> str:
     """A pillar and its practices, phase by phase."""
-    lines = [f"{pillar.name} ({pillar.id})"]
-    if pillar.summary:
-        lines.append(_wrap(pillar.summary))
-    for phase in lens.phases:
-        practices = lens.practices_for(phase=phase.id, pillar=pillar.id)
-        if practices:
-            lines += ["", f" {phase.name}"] + [_practice_line(p) for p in practices]
-    return "\n".join(lines)
+    lines = [f"{pillar.name} ({pillar.id})"] + ([_wrap(pillar.summary)] if pillar.summary else [])
+    return "\n".join(lines + _sections(lens, pillar=pillar.id))
 
 
 def phase_text(lens: Lens, phase: Phase) -> str:
     """A phase, its stages and its practices, pillar by pillar."""
     lines = [f"{phase.name} ({phase.id}) · stages: {', '.join(phase.stages)}"]
-    if phase.summary:
-        lines.append(_wrap(phase.summary))
-    for pillar in lens.pillars:
-        practices = lens.practices_for(phase=phase.id, pillar=pillar.id)
-        if practices:
-            lines += ["", f" {pillar.name}"] + [_practice_line(p) for p in practices]
-    return "\n".join(lines)
+    lines += [_wrap(phase.summary)] if phase.summary else []
+    return "\n".join(lines + _sections(lens, phase=phase.id))
 
 
 def lens_text(lens: Lens) -> str:

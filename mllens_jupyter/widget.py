@@ -19,6 +19,7 @@ from .checklist_markdown import (
     DELIVERY_LABELS,
     REASON_LABELS,
     checklist_markdown,
+    guidance_html,
     inference_line,
     reason_text,
 )
@@ -97,16 +98,9 @@ def delivery_html(checklist: Checklist, practice: Practice) -> str:
 
 def details_html(checklist: Checklist, practice: Practice) -> str:
     """The expandable part: summary, questions, improvement plan, docs link, evidence in this notebook."""
-    parts = [f"<p>{html.escape(practice.summary)}</p>"] if practice.summary else []
-    if practice.questions:
-        items = "".join(f"<li>{html.escape(q)}</li>" for q in practice.questions)
-        parts.append(f"<p><b>Ask yourself</b></p><ul>{items}</ul>")
-    if practice.improvement:
-        parts.append(f"<p><b>To improve</b><br>{html.escape(practice.improvement)}</p>")
-    found = checklist.evidence.get(practice.id) or []
-    items = "".join(f"<li>{html.escape(reason_text(r))}</li>" for r in found)
-    parts.append(f"<p><b>Found in this notebook</b></p><ul>{items}</ul>" if found
-                 else f'<p style="{MUTED}">No sign of this practice in the cells run so far.</p>')
+    parts = guidance_html(checklist, practice, heading=lambda text: f"<p><b>{text}</b></p>")
+    if not checklist.evidence.get(practice.id):
+        parts.append(f'<p style="{MUTED}">No sign of this practice in the cells run so far.</p>')
     if practice.docs_url:
         url = html.escape(practice.docs_url, quote=True)
         parts.append(f'<p><a href="{url}" target="_blank" rel="noopener" '
