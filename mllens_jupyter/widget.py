@@ -34,7 +34,7 @@ MAX_REASONS_SHOWN = 6
 MAX_REASON_CHARS = 200
 PANEL_CLASS = "mllens-panel"
 PANEL_CSS = f"<style>.{PANEL_CLASS} {{ --jp-widgets-horizontal-tab-width: auto; }}</style>"
-RISK_SHORT = {"high": "high", "medium": "med"}
+RISK_SHORT = {"high": "H", "medium": "M"}
 DETAILS_TITLE = "Summary, questions, improvement plan, evidence"
 
 TEXT = "color: var(--jp-ui-font-color1); font-size: var(--jp-ui-font-size1);"
@@ -141,18 +141,21 @@ def problem_html(checklist: Checklist) -> str:
     return f'<div style="color: var(--jp-warn-color1); font-size: var(--jp-ui-font-size1);">{html.escape(problem)}</div>'
 
 
-def tab_title(checklist: Checklist, pillar_id: str, name: str) -> str:
-    """The pillar's first word, practices done of those shown, and open risks: "Cost 2/14 · 3 high"."""
-    counts = checklist.counts(pillar_id)
-    short = name.split()[0]
+def tab_title(checklist: Checklist, pillar) -> str:
+    """Short enough for six tabs side by side: the pillar's code, done of shown, open risks ("COST 2/14 · 3H 9M")."""
+    counts = checklist.counts(pillar.id)
+    short = pillar.prefix.removeprefix("ML") or pillar.name.split()[0]
     if not counts["total"]:
         return f"{short} · none"
-    risks = [f"{counts[k]} {RISK_SHORT[k]}" for k in ("high", "medium") if counts[k]]
-    return f"{short} {counts['done']}/{counts['total']}" + (f" · {', '.join(risks)}" if risks else "")
+    risks = [f"{counts[k]}{RISK_SHORT[k]}" for k in ("high", "medium") if counts[k]]
+    return f"{short} {counts['done']}/{counts['total']}" + (f" · {' '.join(risks)}" if risks else "")
 
 
 def pillar_intro_html(pillar) -> str:
-    return f'<div style="{MUTED}"><b>{html.escape(pillar.name)}</b> — {html.escape(pillar.summary)}</div>'
+    code = pillar.prefix.removeprefix("ML")
+    name = f"{pillar.name} ({code})" if code else pillar.name
+    return (f'<div style="{MUTED}"><b>{html.escape(name)}</b> — {html.escape(pillar.summary)} '
+            "The tab counts practices done and open risks, H high and M medium.</div>")
 
 
 class PracticeView:
@@ -243,7 +246,7 @@ class ChecklistPanel:
         self._built.clear()
         pillars = self.checklist.pillars()
         self.tabs.children = [box(w.VBox, []) for _ in pillars]
-        self.tabs.titles = tuple(tab_title(self.checklist, p.id, p.name) for p in pillars)
+        self.tabs.titles = tuple(tab_title(self.checklist, p) for p in pillars)
         self.why.value = why_html(self.checklist)
         self.banner.value = banner_html(self.checklist)
         self.problem.value = problem_html(self.checklist)
@@ -273,7 +276,7 @@ class ChecklistPanel:
         self._fill()
 
     def _refresh_titles(self) -> None:
-        self.tabs.titles = tuple(tab_title(self.checklist, p.id, p.name) for p in self.checklist.pillars())
+        self.tabs.titles = tuple(tab_title(self.checklist, p) for p in self.checklist.pillars())
 
     def _on_store(self, kind: str, practice_id: str | None) -> None:
         if kind == "answer" and practice_id in self.rows:

@@ -55,8 +55,8 @@ def test_the_panel_shows_the_inferred_phase_and_why(checklist):
 def test_one_tab_per_pillar_with_done_total_and_risks(checklist, lens):
     panel = ChecklistPanel(checklist)
     assert len(panel.tabs.children) == len(lens.pillars)
-    assert panel.tabs.titles[0] == "Operational 0/2 · 1 high, 1 med"
-    assert panel.tabs.titles[4] == "Cost 0/14 · 3 high, 11 med"
+    assert panel.tabs.titles[0] == "OPS 0/2 · 1H 1M"
+    assert panel.tabs.titles[4] == "COST 0/14 · 3H 11M"
 
 
 def test_practices_of_a_pillar_are_built_when_its_tab_is_opened(checklist, lens):
@@ -72,7 +72,7 @@ def test_choosing_another_phase_shows_its_practices(checklist):
     panel = ChecklistPanel(checklist)
     panel.phase.value = "deployment"
     assert checklist.phase == "deployment"
-    assert panel.tabs.titles[0].startswith("Operational 0/1")
+    assert panel.tabs.titles[0].startswith("OPS 0/1")
     assert built_practice_ids(panel, 0) == ["MLOPS05-BP01"]
     assert "showing Deployment as asked" in panel.why.value
 
@@ -88,7 +88,7 @@ def test_a_status_click_records_the_answer_and_updates_risk_and_title(checklist,
     assert (practice_id, answer["status"], answer["note"]) == ("MLOPS04-BP01", "done", "pipeline in GitHub Actions")
     assert "no open risk" in row.head.value
     assert "kept in this kernel only" in row.state.value
-    assert panel.tabs.titles[0] == "Operational 1/2 · 1 med"
+    assert panel.tabs.titles[0] == "OPS 1/2 · 1M"
 
 
 def test_not_applicable_asks_for_a_reason_before_recording(checklist, submitted):

@@ -16,10 +16,10 @@ from .lab_page import answers_on_disk, open_notebook, open_sidebar, read_when, s
 PRACTICE = "MLOPS03-BP02"
 
 
-def run_first_cell(page: Page, notebook: Locator) -> Locator:
-    select_cell(notebook, 0)
+def run_cell(page: Page, notebook: Locator, index: int) -> Locator:
+    select_cell(notebook, index)
     page.keyboard.press("Control+Enter")
-    return notebook.locator(".jp-Cell").first.locator(".jp-OutputArea-output")
+    return notebook.locator(".jp-Cell").nth(index).locator(".jp-OutputArea-output")
 
 
 def practice_view(output: Locator, practice_id: str) -> Locator:
@@ -29,14 +29,18 @@ def practice_view(output: Locator, practice_id: str) -> Locator:
 
 def test_widget_answer_reaches_the_sidebar_and_disk_and_sidebar_answers_reach_the_widget(page, lab, artifacts):
     phase = get_lens().practice(PRACTICE).phase
-    cells = [("code", f"%load_ext mllens_jupyter\n%mllens {PRACTICE}"),
-             ("code", "import pandas as pd\ndf = pd.read_csv('customers.csv')")]
+    (lab.root / "customers.csv").write_text("customer,tenure,churned\n1,12,0\n2,3,1\n")
+    cells = [("code", "import pandas as pd\ncustomers = pd.read_csv('customers.csv')\ncustomers = customers.dropna()"),
+             ("code", "%load_ext mllens_jupyter\n%mllens")]
     path = write_notebook(lab.root / "panel.ipynb", cells)
     notebook = open_notebook(page, lab.url, "panel.ipynb")
     sidebar = open_sidebar(page)
 
-    output = run_first_cell(page, notebook)
+    run_cell(page, notebook, 0)
+    output = run_cell(page, notebook, 1)
     expect(output.get_by_text("Answers are saved in this notebook's metadata")).to_be_visible(timeout=60_000)
+    inferred = f"{get_lens().phase(phase).name} (inferred)"
+    expect(output.get_by_role("combobox", name="Phase")).to_have_value(inferred)
     view = practice_view(output, PRACTICE)
     view.get_by_role("button", name="Done", exact=True).click()
     widget_note = view.locator("textarea")
