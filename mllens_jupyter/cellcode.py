@@ -21,6 +21,7 @@ import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from textwrap import dedent
 
 CALL, ITEM, UNKNOWN = "()", "[]", "?"
 UNPACKED: tuple[str, ...] = ("*",)
@@ -164,6 +165,10 @@ def parse_cell(text: str, transform: bool = True) -> ast.Module | None:
     """The cell as a Python module (IPython syntax transformed), or None when it does not parse."""
     tree = _parse(text)
     if tree is None and transform and _IPYTHON_SYNTAX.search(text):
+        quick = quick_transform(text)
+        tree = _parse(quick) if quick is not None and quick != text else None
+        if tree is not None:
+            return tree
         transformed = _transform(text)
         if transformed is not None and transformed != text:
             tree = _parse(transformed)
@@ -191,6 +196,49 @@ def _transform(text: str) -> str | None:
         return _transformer().transform_cell(text)
     except Exception:  # IPython's transformer fails in many ways on broken input; the cell then goes to the scan
         return None
+
+
+_CELL_MAGIC_HELP = re.compile(r"%%\w+\?")
+_PROMPT_MARKS = (">>>", "In [", "...:")
+
+
+def quick_transform(text: str) -> str | None:
+    """What IPython's `transform_cell` makes of the common cells, done without its tokenizer (which
+    costs a millisecond a cell): a cell magic, or lines of line magics and shell commands between
+    plain Python lines. None when the cell needs IPython's own reading (prompts, help `?`, line
+    continuations, triple-quoted strings, `x = !ls`)."""
+    if not text or text[0].isspace() or any(mark in text for mark in _PROMPT_MARKS):
+        return None
+    cell = text if text.endswith("\n") else text + "\n"
+    if cell.startswith("%%"):
+        return None if _CELL_MAGIC_HELP.match(cell) else _cell_magic(cell)
+    if '"""' in cell or "'''" in cell:
+        return None
+    lines = dedent(cell).splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        stripped = line.rstrip()
+        if stripped.endswith(("\\", "?")):
+            return None
+        code = stripped.lstrip(" \t")
+        if code[:1] in ("%", "!"):
+            if code[:2] in ("%%", "!!") or code[1:2].isspace() or not code[1:]:
+                return None
+            indent = stripped[: len(stripped) - len(code)]
+            lines[number] = indent + _escaped(code) + "\n"
+    return "".join(lines)
+
+
+def _escaped(code: str) -> str:
+    if code[0] == "!":
+        return f"get_ipython().system({code[1:]!r})"
+    name, _, args = code[1:].partition(" ")
+    return f"get_ipython().run_line_magic({name!r}, {args!r})"
+
+
+def _cell_magic(cell: str) -> str:
+    lines = dedent(cell).splitlines(keepends=True)
+    name, _, first_line = lines[0][2:].rstrip().partition(" ")
+    return "get_ipython().run_cell_magic(%r, %r, %r)\n" % (name, first_line, "".join(lines[1:]))
 
 
 _IDENTITY_CALLS = frozenset({"clone", "deepcopy", "copy"})
@@ -287,12 +335,10 @@ class _Collector:
             facts.import_lines += sum(span for is_import, span in spans if is_import)
             facts.literal_only = bool(tree.body) and all(map(_assigns_literal, tree.body))
         self.last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        handlers, statement = _HANDLERS, ast.stmt
-        for node in _preorder(tree):
-            if isinstance(node, statement):
+        for node, is_statement, handler in _preorder(tree):
+            if is_statement:
                 self.stmt = facts.stmt_count
                 facts.stmt_count += 1
-            handler = handlers.get(type(node))
             if handler is not None:
                 handler(self, node)
 
@@ -618,24 +664,40 @@ def _literal(node: ast.AST, depth: int) -> bool:
     return False
 
 
+_SCALAR_FIELDS = frozenset({"ctx", "id", "attr", "name", "asname", "module", "level", "kind", "type_comment",
+                            "arg", "conversion", "is_async"})
+_NODE_KINDS: dict[type, tuple] = {}
+
+
+def _node_kind(kind: type) -> tuple:
+    """(whether nodes of a type are statements, their handler, the fields that may hold child nodes)."""
+    found = _NODE_KINDS.get(kind)
+    if found is None:
+        fields = () if kind is ast.Constant else tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+        found = _NODE_KINDS[kind] = (issubclass(kind, ast.stmt), _HANDLERS.get(kind), fields)
+    return found
+
+
 def _preorder(tree: ast.AST):
-    """Every node, parents before children, in source order; no recursion, `ctx` nodes skipped."""
+    """(node, is a statement, its handler) for every node, parents before children, in source order;
+    no recursion, `ctx` nodes skipped."""
     stack = [tree]
-    pop, push, AST = stack.pop, stack.append, ast.AST
+    pop, extend, AST, kinds = stack.pop, stack.extend, ast.AST, _NODE_KINDS
     while stack:
         node = pop()
-        yield node
+        is_statement, handler, fields = kinds.get(type(node)) or _node_kind(type(node))
+        yield node, is_statement, handler
+        if not fields:
+            continue
         children = []
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                children.extend(v for v in value if isinstance(v, AST))
+            if type(value) is list:
+                children.extend([v for v in value if isinstance(v, AST)])
             elif isinstance(value, AST):
                 children.append(value)
-        for child in reversed(children):
-            push(child)
+        children.reverse()
+        extend(children)
 
 
 _HANDLERS = {

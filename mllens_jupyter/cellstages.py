@@ -81,8 +81,17 @@ class Scores:
         return [stage for stage in self.by_stage if self.confidence(stage) >= threshold]
 
 
+_QUALNAMES: dict[Path_, str] = {}
+MAX_QUALNAMES = 50_000
+
+
 def qualname(path: Path_) -> str:
-    return ".".join(part for part in path if part not in MARKERS)
+    found = _QUALNAMES.get(path)
+    if found is None:
+        if len(_QUALNAMES) >= MAX_QUALNAMES:
+            _QUALNAMES.clear()
+        found = _QUALNAMES[path] = ".".join([part for part in path if part != CALL and part != ITEM])
+    return found
 
 
 def _strip_trailing(path: Path_) -> Path_:
@@ -417,7 +426,7 @@ class CellScorer:
                 matched = self._helper(raw[0], f"calls {raw[0]}", call.stmt)
         if matched or name in self.signals.subject_calls:
             self._subjects(call, name, matched)
-        for kwarg in set(call.kwargs):
+        for kwarg in dict.fromkeys(call.kwargs):
             self._add_rules(self.signals.arguments.get(kwarg, ()), f"passes {kwarg}=", call.stmt)
 
     def _qualified(self, call: CallFact, name: str) -> list[Rule]:

@@ -9,11 +9,11 @@ answering, never an answer. Cells are parsed once and shared with stage inferenc
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cellcode import UNKNOWN, cell_facts, source_text
 from .cellstages import Scope, qualname
-from .signals import Signals, load_signals
+from .signals import Signals, load_signals, remember
 
 MAX_REASONS = 10
 
@@ -24,6 +24,16 @@ class _Index:
     calls: dict[str, list[str]]
     keywords: list[tuple[str, list[str]]]
     order: list[str]
+    _matches: dict[tuple[int, str], list[list[str]]] = field(default_factory=dict)
+
+    def matching(self, table: dict[str, list[str]], dotted: str) -> list[list[str]]:
+        """The practices of each dotted prefix of `dotted` that `table` (imports or calls) names."""
+        key = (id(table), dotted)
+        found = self._matches.get(key)
+        if found is None:
+            found = [table[prefix] for prefix in _prefixes(dotted) if prefix in table]
+            remember(self._matches, key, found)
+        return found
 
 
 _INDEXES: dict[tuple, _Index] = {}
@@ -56,9 +66,11 @@ def _build_index(lens) -> _Index:
 
 
 def _prefixes(dotted: str) -> Iterator[str]:
-    parts = dotted.split(".")
-    for n in range(1, len(parts) + 1):
-        yield ".".join(parts[:n])
+    end = dotted.find(".")
+    while end != -1:
+        yield dotted[:end]
+        end = dotted.find(".", end + 1)
+    yield dotted
 
 
 def _code_cells(cells: object) -> Iterator[tuple[int, str]]:
@@ -71,36 +83,50 @@ def _code_cells(cells: object) -> Iterator[tuple[int, str]]:
             yield index, source_text(cell.get("source"))
 
 
+class EvidenceFinder:
+    """Collects, cell by cell, the practices whose evidence the code shows; the scope is the one the
+    cell's names are resolved in (bound with the cell already), so stage inference can share its own."""
+
+    def __init__(self, lens) -> None:
+        self.index = _index(lens)
+        self.found: dict[str, dict[str, None]] = {}
+        self.cells_noted: set[tuple[str, int]] = set()
+        self.complete = False
+
+    def _note(self, practices: list[str], reason: str, position: int) -> None:
+        for practice in practices:
+            reasons = self.found.setdefault(practice, {})
+            if (practice, position) not in self.cells_noted and len(reasons) < MAX_REASONS:
+                reasons[reason] = None
+                self.cells_noted.add((practice, position))
+
+    def cell(self, position: int, facts, scope: Scope) -> None:
+        index, label = self.index, f"cell {position + 1}"
+        for module in dict.fromkeys(facts.modules):
+            for practices in index.matching(index.imports, module):
+                self._note(practices, f"{label}: imports {module}", position)
+        for name in dict.fromkeys(_call_names(facts, scope)):
+            for practices in index.matching(index.calls, name):
+                self._note(practices, f"{label}: calls {name}", position)
+        haystack = facts.haystack()
+        for word, practices in [(word, practices) for word, practices in index.keywords if word in haystack]:
+            self._note(practices, f"{label}: mentions {word!r}", position)
+
+    def result(self) -> dict[str, list[str]]:
+        found = self.found
+        return {practice: list(found[practice]) for practice in self.index.order if practice in found}
+
+
 def find_evidence(cells: Sequence[Mapping], lens, signals: Signals | None = None) -> dict[str, list[str]]:
     """Practice id -> reasons ("cell 4: imports evidently", one per cell, cells counted from 1), for the
     practices whose evidence the code shows."""
-    index = _index(lens)
+    finder = EvidenceFinder(lens)
     scope = Scope(signals or load_signals())
-    found: dict[str, dict[str, None]] = {}
-    cells_noted: set[tuple[str, int]] = set()
-
-    def note(practices: list[str], reason: str) -> None:
-        for practice in practices:
-            reasons = found.setdefault(practice, {})
-            if (practice, position) not in cells_noted and len(reasons) < MAX_REASONS:
-                reasons[reason] = None
-                cells_noted.add((practice, position))
-
     for position, text in _code_cells(cells):
         facts = cell_facts(text)
         scope.bind_cell(facts)
-        label = f"cell {position + 1}"
-        for module in dict.fromkeys(facts.modules):
-            for prefix in _prefixes(module):
-                note(index.imports.get(prefix, []), f"{label}: imports {module}")
-        for name in dict.fromkeys(_call_names(facts, scope)):
-            for prefix in _prefixes(name):
-                note(index.calls.get(prefix, []), f"{label}: calls {name}")
-        haystack = facts.haystack()
-        for word, practices in index.keywords:
-            if word in haystack:
-                note(practices, f"{label}: mentions {word!r}")
-    return {practice: list(found[practice]) for practice in index.order if practice in found}
+        finder.cell(position, facts, scope)
+    return finder.result()
 
 
 def _call_names(facts, scope: Scope) -> Iterator[str]:

@@ -18,12 +18,13 @@ cells under it; where the heading's stage has a `sections` entry, the code's own
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .cellcode import cell_facts, source_text
 from .cellstages import ACTIVITY_STAGES, CellScorer, Scope, Scores
-from .evidence import find_evidence
+from .evidence import EvidenceFinder, find_evidence
 from .markdown_signals import heading_stages, markdown_facts, text_stages
 from .signals import Signals, load_signals
 
@@ -61,9 +62,10 @@ class Sections:
 class _Walk:
     """State of one pass over a notebook's cells."""
 
-    def __init__(self, signals: Signals, python: bool = True) -> None:
+    def __init__(self, signals: Signals, python: bool = True, evidence: EvidenceFinder | None = None) -> None:
         self.signals = signals
         self.python = python
+        self.evidence = evidence
         self.scope = Scope(signals)
         self.sections = Sections()
         self.seen_code = False
@@ -74,7 +76,7 @@ class _Walk:
         cell_type = cell.get("cell_type") if isinstance(cell.get("cell_type"), str) else "unknown"
         text = source_text(cell.get("source"))
         if cell_type == "code":
-            scores = self.code(text)
+            scores = self.code(index, text)
         elif cell_type == "markdown":
             scores = self.markdown(text)
         else:
@@ -84,10 +86,12 @@ class _Walk:
             scores = Scores({stage: {TAG_REASON: 1.0} for stage in tags})
         return _result(index, cell_type, scores, self.signals)
 
-    def code(self, text: str) -> Scores:
+    def code(self, index: int, text: str) -> Scores:
         self.seen_code = True
         facts = cell_facts(text, self.python)
         self.scope.bind_cell(facts)
+        if self.evidence is not None:
+            self.evidence.cell(index, facts, self.scope)
         scores = CellScorer(self.scope).score(facts)
         self._carry_heading(scores)
         return scores
@@ -147,8 +151,9 @@ def _tagged_stages(cell: Mapping, signals: Signals) -> list[str]:
 
 
 def _result(index: int, cell_type: str, scores: Scores, signals: Signals) -> dict[str, Any]:
-    confidence = {stage: round(scores.confidence(stage), 2) for stage in signals.stages}
-    stages = [stage for stage in signals.stages if confidence[stage] >= signals.threshold]
+    scored = scores.by_stage
+    confidence = {stage: round(scores.confidence(stage), 2) for stage in signals.stages if stage in scored}
+    stages = [stage for stage in confidence if confidence[stage] >= signals.threshold]
     return {
         "index": index,
         "cell_type": cell_type,
@@ -172,7 +177,12 @@ def infer_cells(cells: Sequence[Mapping], signals: Signals | None = None, langua
     `language`: the kernel's language when known; code in another language than Python is only
     scanned for tokens, never parsed.
     """
-    walk = _Walk(signals or load_signals(), python=_is_python(language))
+    return _walk_cells(cells, signals or load_signals(), language)
+
+
+def _walk_cells(cells: object, signals: Signals, language: str | None,
+                evidence: EvidenceFinder | None = None) -> list[dict]:
+    walk = _Walk(signals, python=_is_python(language), evidence=evidence)
     return [walk.cell(index, cell) for index, cell in enumerate(_cell_list(cells))]
 
 
@@ -199,9 +209,40 @@ def infer_notebook(notebook: Mapping, lens=None, signals: Signals | None = None)
         from .lens import get_lens
 
         lens = get_lens()
-    signals = signals or load_signals()
-    cells = infer_cells(notebook.get("cells") if isinstance(notebook, Mapping) else None, signals,
-                        notebook_language(notebook))
+    finder = getattr(_PENDING, "finder", None)
+    _PENDING.finder = None
+    return _infer_notebook(notebook, lens, signals or load_signals(), finder)
+
+
+_PENDING = threading.local()
+
+
+def infer_with_evidence(notebook: Mapping, lens=None) -> tuple[dict, dict]:
+    """`infer_notebook(notebook, lens)` and `find_evidence` of its cells in one pass, which parses and
+    binds each cell once (what an audit needs). The module's `infer_notebook` is called, so that a
+    replaced one is honoured; its evidence is taken only when the real walk ran."""
+    if lens is None:
+        from .lens import get_lens
+
+        lens = get_lens()
+    python = _is_python(notebook_language(notebook))
+    finder = EvidenceFinder(lens) if python else None
+    _PENDING.finder = finder
+    try:
+        inferred = infer_notebook(notebook, lens)
+    finally:
+        _PENDING.finder = None
+    if finder is not None and finder.complete:
+        return inferred, finder.result()
+    cells = notebook.get("cells") if isinstance(notebook, Mapping) else None
+    return inferred, find_evidence(cells or [], lens)
+
+
+def _infer_notebook(notebook: Mapping, lens, signals: Signals, evidence: EvidenceFinder | None = None) -> dict:
+    cells = _walk_cells(notebook.get("cells") if isinstance(notebook, Mapping) else None, signals,
+                        notebook_language(notebook), evidence)
+    if evidence is not None:
+        evidence.complete = True
     phase_cells: dict[str, list[int]] = {}
     strong: set[str] = set()
     for cell in cells:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .signals import Signals
+from .signals import ScreenSet, Signals, remember
 
 MAX_TEXT_CHARS = 20_000
 MAX_TITLE_CHARS = 200
@@ -24,6 +24,7 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _EMPHASIS = re.compile(r"[*_`]+")
+_MARKS = frozenset("#`~=-")  # the first character (after spaces) of a fence, heading or underline
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ class MarkdownFacts:
 
 def plain(text: str) -> str:
     """Markdown inline syntax and HTML tags removed, whitespace collapsed."""
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
     text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 
@@ -56,6 +58,11 @@ def markdown_facts(text: str) -> MarkdownFacts:
     in_fence = False
     previous = ""
     for line in text.splitlines():
+        if line.lstrip(" ")[:1] not in _MARKS:
+            if not in_fence:
+                body.append(line)
+                previous = line
+            continue
         if _FENCE.match(line):
             in_fence = not in_fence
             previous = ""
@@ -92,8 +99,28 @@ def heading_stages(title: str, signals: Signals) -> dict[str, float]:
     """Stage -> weight named by a heading; generic rules count only when no specific rule matches;
     a stage takes over the stages its section lists in `over` ("Model quality on live data" is
     monitoring, not evaluation)."""
-    found = _matches(title, [(p, r) for p, r, generic in signals.headings if not generic])
-    found = found or _matches(title, [(p, r) for p, r, generic in signals.headings if generic])
+    key = ("heading", title)
+    if key not in signals.memo:
+        remember(signals.memo, key, _heading_stages(title, signals))
+    return dict(signals.memo[key])
+
+
+def _heading_rules(signals: Signals) -> tuple[list, list, ScreenSet]:
+    """The heading rules (specific ones, generic ones) and the screen of all their patterns."""
+    key = ("heading rules",)
+    if key not in signals.memo:
+        indexed = list(enumerate(signals.headings))
+        signals.memo[key] = ([(i, p, r) for i, (p, r, generic) in indexed if not generic],
+                             [(i, p, r) for i, (p, r, generic) in indexed if generic],
+                             ScreenSet([p for p, _, _ in signals.headings]))
+    return signals.memo[key]
+
+
+def _heading_stages(title: str, signals: Signals) -> dict[str, float]:
+    specific, generic, screen = _heading_rules(signals)
+    candidates = screen.candidates(title)
+    found = _matches(title, [(p, r) for i, p, r in specific if i in candidates])
+    found = found or _matches(title, [(p, r) for i, p, r in generic if i in candidates])
     for stage in list(found):
         section = signals.sections.get(stage)
         if section is not None and stage in found:
@@ -104,6 +131,13 @@ def heading_stages(title: str, signals: Signals) -> dict[str, float]:
 
 def text_stages(body: str, signals: Signals) -> dict[str, tuple[float, str]]:
     """Stage -> (weight, the words that say so) found in the text of a markdown cell."""
+    key = ("text", body)
+    if key not in signals.memo:
+        remember(signals.memo, key, _text_stages(body, signals))
+    return dict(signals.memo[key])
+
+
+def _text_stages(body: str, signals: Signals) -> dict[str, tuple[float, str]]:
     found: dict[str, tuple[float, str]] = {}
     for pattern, rule in signals.text if body else ():
         if rule.weight > found.get(rule.stage, (0.0, ""))[0]:
@@ -116,6 +150,6 @@ def text_stages(body: str, signals: Signals) -> dict[str, tuple[float, str]]:
 def _matches(text: str, rules: list) -> dict[str, float]:
     found: dict[str, float] = {}
     for pattern, rule in rules:
-        if rule.weight > found.get(rule.stage, 0.0) and pattern.search(text):
+        if rule.weight > found.get(rule.stage, 0.0) and pattern.pattern.search(text):
             found[rule.stage] = rule.weight
     return found

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import re._constants as _C
+import re._parser as _sre_parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,15 +54,25 @@ class PrefixTable:
     def __init__(self) -> None:
         self.exact: dict[str, list] = {}
         self.stems: dict[str, list[tuple[str, str]]] = {}
+        self._found: dict[str, tuple[str | None, list]] = {}
 
     def add(self, key: str, value: Any) -> None:
         self.exact.setdefault(key, []).append(value)
+        self._found.clear()
         parent, _, last = key.rpartition(".")
         if last.endswith("_") or last[:1].isupper():
             self.stems.setdefault(parent, []).append((last, key))
 
     def lookup(self, dotted: str) -> tuple[str | None, list]:
-        """(matched key, its values) for the longest matching prefix of `dotted`; (None, []) if none."""
+        """(matched key, its values) for the longest matching prefix of `dotted`; (None, []) if none.
+        The values are shared: not to be modified."""
+        found = self._found.get(dotted)
+        if found is None:
+            found = self._lookup(dotted)
+            remember(self._found, dotted, found)
+        return found
+
+    def _lookup(self, dotted: str) -> tuple[str | None, list]:
         parts = dotted.split(".")
         for n in range(len(parts), 0, -1):
             key = ".".join(parts[:n])
@@ -118,15 +130,28 @@ class Signals:
     sections: dict[str, "Section"]
     presence: "Presence"
     _name_kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _canonical_names: dict[str, str] = field(default_factory=dict, repr=False)
+    _origin_kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
+    memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     def canonical_name(self, dotted: str) -> str:
+        found = self._canonical_names.get(dotted)
+        if found is None:
+            found = self._canonical_name(dotted)
+            remember(self._canonical_names, dotted, found)
+        return found
+
+    def _canonical_name(self, dotted: str) -> str:
         key, values = self.canonical.lookup(dotted)
         if key is None or not (dotted == key or dotted.startswith(key + ".")):
             return dotted
         return values[-1] + dotted[len(key):]
 
     def kind_of_origin(self, dotted: str) -> str | None:
-        return (self.kind_origins.lookup(dotted)[1] or [None])[-1]
+        cache = self._origin_kinds
+        if dotted not in cache:
+            remember(cache, dotted, (self.kind_origins.lookup(dotted)[1] or [None])[-1])
+        return cache[dotted]
 
     def kind_of_name(self, name: str) -> str | None:
         """The kind a variable's name suggests (`df` a dataframe, `clf` a model), or None."""
@@ -137,6 +162,16 @@ class Signals:
                 self._name_kinds[name] = found
             return found
         return self._name_kinds[name]
+
+
+MAX_MEMO = 50_000
+
+
+def remember(cache: dict, key: Any, value: Any) -> None:
+    """Cache a pure lookup's result; the cache is emptied when it grows past MAX_MEMO entries."""
+    if len(cache) >= MAX_MEMO:
+        cache.clear()
+    cache[key] = value
 
 
 @dataclass(frozen=True)
@@ -332,8 +367,122 @@ def _by_kind(rules: list[dict]) -> dict[tuple[str, str], list[Rule]]:
     return table
 
 
-def _patterns(rules: list[dict]) -> list[tuple[re.Pattern, Rule]]:
-    return [(re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), _FLAGS), _rule(spec)) for spec in rules]
+class Screened:
+    """A case-insensitive alternation of patterns (`parts`), searched only in texts holding one of the
+    literal words every match must contain (found from the patterns themselves), and then only with
+    the parts whose own words the text holds: most texts are ruled out by substring tests, and the
+    regular expression run on the others is small. Matches are those of the whole alternation."""
+
+    def __init__(self, pattern: re.Pattern, parts: list[str] | None = None) -> None:
+        self.pattern = pattern
+        self.required = required_words(pattern.pattern)
+        self.parts = parts or [pattern.pattern]
+        self._screen: ScreenSet | None = None
+        self._part_patterns: list[Screened] = []
+
+    def search(self, text: str) -> re.Match | None:
+        required = self.required
+        if required is None:
+            return self.pattern.search(text)
+        folded = _folded(text)
+        for word in required:
+            if word in folded:
+                return self._search_parts(text)
+        return None
+
+    def _search_parts(self, text: str) -> re.Match | None:
+        """The alternation's match: the leftmost of its parts' matches, the first part on a tie."""
+        if len(self.parts) < 2:
+            return self.pattern.search(text)
+        if self._screen is None:
+            self._part_patterns = [Screened(re.compile(part, self.pattern.flags)) for part in self.parts]
+            self._screen = ScreenSet(self._part_patterns)
+        best: re.Match | None = None
+        for index in sorted(self._screen.candidates(text)):
+            match = self._part_patterns[index].pattern.search(text)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        return best
+
+
+class ScreenSet:
+    """Which of several screened patterns a text may match, found in one scan of the text for all
+    their required words (each pattern not ruled out still has to be searched)."""
+
+    def __init__(self, patterns: list[Screened]) -> None:
+        self.always = frozenset(i for i, p in enumerate(patterns) if p.required is None)
+        words = {word for p in patterns if p.required for word in p.required}
+        self.rules_of = {word: frozenset(i for i, p in enumerate(patterns)
+                                         if p.required and any(r in word for r in p.required)) for word in words}
+        longest_first = sorted(words, key=lambda w: (-len(w), w))
+        self.finder = re.compile("(?=(" + "|".join(map(re.escape, longest_first)) + "))") if words else None
+
+    def candidates(self, text: str) -> frozenset[int]:
+        """Indexes of the patterns whose required words the text holds (at each place the longest
+        word starts; the words it begins with count too, see `rules_of`)."""
+        if self.finder is None:
+            return self.always
+        found = set(self.always)
+        rules_of = self.rules_of
+        for match in self.finder.finditer(_folded(text)):
+            found |= rules_of[match.group(1)]
+        return frozenset(found)
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    return text.casefold()
+
+
+MIN_REQUIRED_CHARS = 3
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Case-folded words one of which any match of `pattern` contains, or None when none is known."""
+    try:
+        found = _required(_sre_parse.parse(pattern).data)
+    except (re.error, RecursionError, TypeError, ValueError):
+        return None
+    if found is None or min(map(len, found)) < MIN_REQUIRED_CHARS:
+        return None
+    return frozenset(word.casefold() for word in found)
+
+
+def _required(items: list) -> set[str] | None:
+    """The best requirement of a sequence of parsed items: a run of literals or a required group."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            candidates.append({"".join(run)})
+            run = []
+        found = _required_item(op, arg)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({"".join(run)})
+    return max(candidates, key=lambda words: (min(map(len, words)), -len(words)), default=None)
+
+
+def _required_item(op, arg) -> set[str] | None:
+    if op is _C.SUBPATTERN:
+        return _required(arg[-1].data)
+    if op is _C.BRANCH:
+        branches = [_required(branch.data) for branch in arg[1]]
+        return None if any(b is None for b in branches) else set().union(*branches)
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        return _required(arg[2].data)
+    if op is _C.ATOMIC_GROUP:
+        return _required(arg.data)
+    return None
+
+
+def _patterns(rules: list[dict]) -> list[tuple[Screened, Rule]]:
+    return [(Screened(re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), _FLAGS), spec["patterns"]), _rule(spec))
+            for spec in rules]
 
 
 def _kinds(kinds: dict) -> tuple[PrefixTable, list, frozenset[str], dict[str, str]]:
@@ -346,7 +495,9 @@ def _kinds(kinds: dict) -> tuple[PrefixTable, list, frozenset[str], dict[str, st
             accessors.update({name: kind for name in spec.get("names", [])})
         else:
             exclude = re.compile(spec["exclude"], re.IGNORECASE) if spec.get("exclude") else None
-            names.extend((re.compile(pattern, re.IGNORECASE), exclude, kind) for pattern in spec.get("names", []))
+            if spec.get("names"):
+                alternatives = "|".join(f"(?:{pattern})" for pattern in spec["names"])
+                names.append((re.compile(alternatives, re.IGNORECASE), exclude, kind))
     keeping = frozenset(kind for kind, spec in kinds.items() if spec.get("keeps"))
     return origins, names, keeping, accessors
 

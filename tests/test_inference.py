@@ -553,3 +553,50 @@ def test_infer_an_unreadable_notebook_exits_3_with_one_line(tmp_path):
     result = run_cli("infer", path)
     assert result.returncode == 3
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_the_audit_reads_evidence_in_the_same_pass_and_finds_what_find_evidence_finds(lens):
+    from mllens_jupyter.inference import infer_with_evidence
+
+    cells = [
+        md("# Monitoring"),
+        code("import sagemaker\nfrom sagemaker.model_monitor import DefaultModelMonitor, DataCaptureConfig"),
+        code("capture = DataCaptureConfig(enable_capture=True)\nmonitor = DefaultModelMonitor(role=role)"),
+        code("monitor.suggest_baseline(baseline_dataset='s3://b/train.csv')\n# drift"),
+        code("%%bash\naws s3 ls"),
+    ]
+    notebook = make_notebook(cells)
+    inferred, evidence = infer_with_evidence(notebook, lens)
+    assert inferred == infer_notebook(notebook, lens)
+    assert evidence == find_evidence(cells, lens) and evidence
+
+
+@pytest.mark.parametrize("source", [
+    "%matplotlib inline\nimport pandas as pd\n!pip install -q xgboost\ndf = pd.read_csv('a.csv')",
+    "%%time\nmodel.fit(X, y)\n  \nprint(1)",
+    "for f in files:\n    !gsutil cp {f} .\n%load_ext autoreload",
+])
+def test_common_ipython_syntax_is_read_as_ipython_reads_it(source):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from mllens_jupyter.cellcode import quick_transform
+
+    assert quick_transform(source) == TransformerManager().transform_cell(source)
+
+
+@pytest.mark.parametrize("source", ["??model.fit", "x = !ls\n%timeit f(x)", "%%time?", "a = 1 + \\\n%x"])
+def test_unusual_ipython_syntax_is_left_to_ipython(source):
+    from mllens_jupyter.cellcode import quick_transform
+
+    quick = quick_transform(source)
+    assert quick is None or not ast_parses(quick)
+
+
+def ast_parses(text):
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True

@@ -106,3 +106,22 @@ def test_unknown_stages_in_sections_and_pipelines_are_reported(tmp_path):
     messages = [str(p) for p in caught.value.problems]
     assert any("sections.deployment: unknown stage 'trainnig'" in m for m in messages)
     assert any("pipelines.stages.models: unknown kind or stage 'models'" in m for m in messages)
+
+
+@pytest.mark.parametrize("text", [
+    "The goal of this notebook is to predict whether a customer churns; the target variable is `Churn`.",
+    "We want to reduce churn and increase revenue for our stakeholders.",
+    "Nothing to see here, just some words about plots.",
+    "BUSINESS OBJECTIVE: lower the cost of false positives",
+    "",
+])
+def test_screened_rules_match_exactly_where_their_patterns_do(text):
+    signals = load_signals()
+    for table in (signals.text, signals.keywords, signals.shell, signals.helpers, signals.files):
+        for screened, _ in table:
+            expected = screened.pattern.search(text)
+            found = screened.search(text)
+            assert (found and found.group(0)) == (expected and expected.group(0))
+    for screened, _, _ in signals.headings:
+        expected = screened.pattern.search(text)
+        assert bool(screened.search(text)) == bool(expected)
