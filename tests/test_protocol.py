@@ -192,9 +192,9 @@ def test_a_change_made_in_the_sidebar_updates_the_open_panel(lens, connection, f
     assert row.status.value is None
     frontend.comm.reply(state({"MLOPS04-BP01": make_answer("partial", note="CI runs the notebook")}))
     assert (row.status.value, row.note.value) == ("partial", "CI runs the notebook")
-    assert panel.tabs.titles[0].startswith("Operational 0/2")
+    assert panel.tabs.titles[0].startswith("OPS 0/2")
     frontend.comm.reply(state({"MLOPS04-BP01": ANSWER}))
-    assert row.status.value == "done" and panel.tabs.titles[0].startswith("Operational 1/2")
+    assert row.status.value == "done" and panel.tabs.titles[0].startswith("OPS 1/2")
 
 
 def test_without_a_reply_the_panel_says_answers_stay_in_the_kernel(lens, connection, frontend):
