@@ -7,6 +7,7 @@ A format is one class: `name`, a file `extension`, a `media_type`, and `render(r
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -14,7 +15,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class Report:
+class Report(ABC):
     """Base of the report formats; subclasses set the class attributes and implement `render`."""
 
     name: ClassVar[str] = ""
@@ -22,8 +23,9 @@ class Report:
     media_type: ClassVar[str] = "text/plain"
     description: ClassVar[str] = ""
 
+    @abstractmethod
     def render(self, report: dict) -> str:
-        raise NotImplementedError
+        """The report as text in this format."""
 
 
 def valid_unicode(text: str) -> str:
