@@ -260,49 +260,59 @@ class AnswerCommand(BaseCommand):
         return EXIT_OK
 
 
-class StatusCommand(BaseCommand):
-    name = "mllens status"
-    description = "Show the answers recorded in a notebook, grouped by pillar."
+class NotebookViewCommand(BaseCommand):
+    """Read one notebook, build plain data about it, and print that as text or as one JSON document.
+
+    Subclasses define `data(path, notebook, lens) -> dict` and `text(data, lens) -> str`.
+    """
+
     positional = ("notebook",)
     format = Enum(["text", "json"], "text", help="Output format.").tag(config=True)
-    aliases = {"format": "StatusCommand.format", "lens": "BaseCommand.lens"}
 
     @command
     def start(self) -> int:
-        from .notebook import read_notebook
-        from .status import notebook_status
-        from .textview import status_text
-
-        (path,) = self.args()
-        report = notebook_status(self.load_lens(), read_notebook(path), path)
-        if self.format == "json":
-            print_json(report)
-        else:
-            print(status_text(report))
-        return EXIT_OK
-
-
-class InferCommand(BaseCommand):
-    name = "mllens infer"
-    description = "Show the lifecycle stages inferred for each cell of a notebook, and the lens phases present."
-    positional = ("notebook",)
-    format = Enum(["text", "json"], "text", help="Output format.").tag(config=True)
-    aliases = {"format": "InferCommand.format", "lens": "BaseCommand.lens"}
-
-    @command
-    def start(self) -> int:
-        from .inference import infer_notebook
-        from .inference_view import inference_text
         from .notebook import read_notebook
 
         (path,) = self.args()
         lens = self.load_lens()
-        result = infer_notebook(read_notebook(path), lens)
+        data = self.data(path, read_notebook(path), lens)
         if self.format == "json":
-            print_json({"path": path, **result})
+            print_json(data)
         else:
-            print(inference_text(path, result, lens))
+            print(self.text(data, lens))
         return EXIT_OK
+
+
+class StatusCommand(NotebookViewCommand):
+    name = "mllens status"
+    description = "Show the answers recorded in a notebook, grouped by pillar."
+    aliases = {"format": "StatusCommand.format", "lens": "BaseCommand.lens"}
+
+    def data(self, path: str, notebook: dict, lens) -> dict:
+        from .status import notebook_status
+
+        return notebook_status(lens, notebook, path)
+
+    def text(self, data: dict, lens) -> str:
+        from .textview import status_text
+
+        return status_text(data)
+
+
+class InferCommand(NotebookViewCommand):
+    name = "mllens infer"
+    description = "Show the lifecycle stages inferred for each cell of a notebook, and the lens phases present."
+    aliases = {"format": "InferCommand.format", "lens": "BaseCommand.lens"}
+
+    def data(self, path: str, notebook: dict, lens) -> dict:
+        from .inference import infer_notebook
+
+        return {"path": path, **infer_notebook(notebook, lens)}
+
+    def text(self, data: dict, lens) -> str:
+        from .inference_view import inference_text
+
+        return inference_text(data["path"], data, lens)
 
 
 class AuditCommand(BaseCommand):
