@@ -98,7 +98,10 @@ def source_text(source: object) -> str:
     if isinstance(source, str):
         return source
     if isinstance(source, (list, tuple)):
-        return "".join(part for part in source if isinstance(part, str))
+        try:
+            return "".join(source)
+        except TypeError:
+            return "".join(part for part in source if isinstance(part, str))
     if isinstance(source, (bytes, bytearray)):
         return bytes(source).decode("utf-8", "replace")
     return ""
@@ -122,8 +125,10 @@ def _facts_for_text(text: str, python: bool = True) -> CellFacts:
         return facts
     if python:
         head = _head_of(text)
-        _read_into(head, facts, depth=0, transform=head is text)
-        if facts.parsed and _R_ASSIGNMENT.search(head):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _read_into(head, facts, depth=0, transform=head is text)
+        if facts.parsed and "<-" in head and _R_ASSIGNMENT.search(head):
             facts.foreign.append(head)
     else:
         scan_tokens(text, facts)
@@ -159,15 +164,20 @@ def _read_into(text: str, facts: CellFacts, depth: int, transform: bool = True) 
 
 
 _IPYTHON_SYNTAX = re.compile(r"^\s*[%!]|[!?]|^\s*>>>|^[ \t]+\S", re.MULTILINE)
+# What IPython reads that `quick_transform` leaves as it is: `x = !ls`, `x = %who_ls`, and the
+# help and autocall escapes `??obj`, `/f x`, `,f a b`, `;f a b`. A cell without them that the quick transform read and
+# that still does not parse is not Python (R code in a Python notebook): IPython would not help.
+_BEYOND_QUICK = re.compile(r"=[ \t]*[!%]|^[ \t]*[,;/?]", re.MULTILINE)
 
 
 def parse_cell(text: str, transform: bool = True) -> ast.Module | None:
-    """The cell as a Python module (IPython syntax transformed), or None when it does not parse."""
+    """The cell as a Python module (IPython syntax transformed), or None when it does not parse.
+    Warnings of the parse (invalid escapes) are the caller's to silence."""
     tree = _parse(text)
     if tree is None and transform and _IPYTHON_SYNTAX.search(text):
         quick = quick_transform(text)
         tree = _parse(quick) if quick is not None and quick != text else None
-        if tree is not None:
+        if tree is not None or (quick is not None and not _BEYOND_QUICK.search(text)):
             return tree
         transformed = _transform(text)
         if transformed is not None and transformed != text:
@@ -176,12 +186,10 @@ def parse_cell(text: str, transform: bool = True) -> ast.Module | None:
 
 
 def _parse(text: str) -> ast.Module | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ast.parse(text)
-        except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, OverflowError):
-            return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, OverflowError):
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -221,7 +229,7 @@ def quick_transform(text: str) -> str | None:
             return None
         code = stripped.lstrip(" \t")
         if code[:1] in ("%", "!"):
-            if code[:2] in ("%%", "!!") or code[1:2].isspace() or not code[1:]:
+            if code[:2] in ("%%", "!!") or (code[0] == "%" and code[1:2].isspace()) or not code[1:].strip():
                 return None
             indent = stripped[: len(stripped) - len(code)]
             lines[number] = indent + _escaped(code) + "\n"
@@ -504,8 +512,7 @@ class _Collector:
 
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.facts.names.add(node.name)
-        body = sum(isinstance(n, ast.stmt) for n in ast.walk(node))
-        self.facts.defined.append((node.name, self.stmt, self.stmt + body))
+        self.facts.defined.append((node.name, self.stmt, self.stmt + _statements_in(node)))
         self._decorators(node)
 
     def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
@@ -536,6 +543,20 @@ class _Collector:
     def on_constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and len(self.facts.strings) < MAX_STRINGS:
             self.facts.strings.append(node.value[:MAX_STRING_CHARS])
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements_in(node: ast.AST) -> int:
+    """The statements of a compound statement, itself included (expressions are not visited)."""
+    count, stack = 0, [node]
+    while stack:
+        node = stack.pop()
+        count += isinstance(node, ast.stmt)
+        for name in _BODIES:
+            stack.extend(getattr(node, name, ()))
+    return count
 
 
 def _span(statement: ast.stmt) -> int:

@@ -441,12 +441,15 @@ class CellScorer:
         """A generic transformation whose result is only shown (`df.fillna(0).head()`) changes no data:
         it looks at it. One whose result only feeds another call or a computation (a plot of
         `df.astype(int)`) neither changes nor shows data: the call it feeds says what it serves."""
+        if not rules:
+            return rules
         if call.used and not call.shown:
             return [rule for rule in rules if rule.stage != "exploration"
                     and (rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
         if call.computed:
             return [rule for rule in rules if rule.stage != "exploration"]
-        if any(self._subject_kind(root) in _RESULT_KINDS for root in call.arg_roots):
+        if any(rule.stage == "exploration" for rule in rules) and \
+                any(self._subject_kind(root) in _RESULT_KINDS for root in call.arg_roots):
             rules = [Rule("evaluation", rule.weight) if rule.stage == "exploration" else rule for rule in rules]
         if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
             return rules

@@ -45,7 +45,8 @@ def plain(text: str) -> str:
         text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
     if "<" in text:
         text = _TAG.sub(" ", text)
-    text = _EMPHASIS.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 
 
