@@ -71,7 +71,7 @@ class CellFacts:
     modules: list[str] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     assigns: list[tuple[str, Path_ | None, Path_ | None, int]] = field(default_factory=list)
-    columns: list[tuple[Path_, str, str, int]] = field(default_factory=list)
+    columns: list[tuple[Path_, str, str, int, str]] = field(default_factory=list)
     attributes: list[tuple[Path_, int, bool]] = field(default_factory=list)
     stored: list[tuple[Path_, int]] = field(default_factory=list)
     displays: list[tuple[Path_, int]] = field(default_factory=list)
@@ -497,7 +497,9 @@ class _Collector:
         frame = path_of(target.value)
         if not key or frame is None or frame[0] == UNKNOWN:
             return
-        self.facts.columns.append((frame, key, _column_kind(key, value, augmented), self.stmt))
+        which = _column_kind(key, value, augmented)
+        source = value.id if which == "set" and isinstance(value, ast.Name) else ""
+        self.facts.columns.append((frame, key, which, self.stmt, source))
 
     def on_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:

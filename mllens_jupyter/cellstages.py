@@ -27,6 +27,8 @@ ACTIVITY_STAGES = frozenset({"setup", "visualization"})
 _CHANGES = frozenset({"data_preprocessing", "feature_engineering"})
 _WRITES = re.compile(r"(to_(?!frame|numpy|list|dict|string|markdown)|save|dump|write|export|upload|put)")
 _RESULT_KINDS = frozenset({"metrics", "predictions"})
+_SHOWN_RESULTS = _RESULT_KINDS | {"history"}
+_COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython"}
 
@@ -43,12 +45,14 @@ class Binding:
 @dataclass
 class Scores:
     """Evidence per stage: reason -> weight (the strongest weight of each distinct reason), the
-    statements each stage's evidence comes from, and glances kept aside (see CellScorer)."""
+    statements each stage's evidence comes from, glances kept aside (see CellScorer), and the
+    stages a statement is plainly for (never incidental)."""
 
     by_stage: dict[str, dict[str, float]] = field(default_factory=dict)
     stmts: dict[str, set[int]] = field(default_factory=dict)
     glances: dict[str, dict[str, float]] = field(default_factory=dict)
     installs_only: bool = False
+    purposes: set[str] = field(default_factory=set)
 
     def add(self, stage: str, weight: float, reason: str, stmt: int = CELL_WIDE, glance: bool = False) -> None:
         reasons = (self.glances if glance else self.by_stage).setdefault(stage, {})
@@ -74,6 +78,7 @@ class Scores:
         return [reason for reason, _ in ranked[:MAX_REASONS]]
 
     def drop(self, stage: str) -> None:
+        self.purposes.discard(stage)
         self.by_stage.pop(stage, None)
         self.stmts.pop(stage, None)
 
@@ -274,6 +279,7 @@ class CellScorer:
         self.made: dict[str, int] = {}
         self.kept: set[int] = set()
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
+        self.read_names: set[str] = set()
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
@@ -281,6 +287,7 @@ class CellScorer:
         self.made = _made_names(facts)
         self.kept = _kept_changes(facts, self.scope.earlier)
         self.purposes = self._purposes(facts)
+        self.read_names = {root for call in facts.calls[:MAX_FACTS] for root in call.arg_roots}
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
             weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
@@ -329,12 +336,15 @@ class CellScorer:
                 self.scores.add(stage, weight, reason)
 
     def _plots_alone(self) -> None:
-        """A plot of nothing known, in a cell that shows no phase, looks at data."""
+        """A plot of nothing known, in a cell that shows no phase, looks at data; or evaluates, when
+        the cell reads results (`conf_mx`, `history`, `val_preds`)."""
         rule = self.weights.plots_alone
         if rule and self.scores.confidence("visualization") >= self.signals.threshold and not self._phase_stages():
-            stage, weight = rule
+            results = sorted(name for name in self.read_names if self._subject_kind(name) in _SHOWN_RESULTS)
+            stage, weight = ("evaluation", rule[1]) if results else rule
+            reason = f"plots results {', '.join(results[:3])}" if results else "plots data"
             for stmt in self.scores.stmts.get("visualization", ()):
-                self.scores.add(stage, weight, "plots data", stmt)
+                self.scores.add(stage, weight, reason, stmt)
 
     def _shaped_for_a_plot(self) -> None:
         """In a cell that draws and shows no strong phase signal, data reshaped on the way into new
@@ -364,7 +374,7 @@ class CellScorer:
             return
         statements = set().union(*(self.scores.stmts.get(s, ()) for s in stages))
         for stage in stages:
-            if stage in strong:
+            if stage in strong or stage in self.scores.purposes:
                 continue
             serving = self.scores.stmts.get(stage, set())
             if len(serving) < self.weights.secondary_statements or \
@@ -424,6 +434,8 @@ class CellScorer:
             matched = self._qualified(call, name)
             if not matched and binding is None and len(raw) == 1 and raw[0] not in BUILTINS:
                 matched = self._helper(raw[0], f"calls {raw[0]}", call.stmt)
+                if not call.used:
+                    self.scores.purposes.update(rule.stage for rule in matched)
         if matched or name in self.signals.subject_calls:
             self._subjects(call, name, matched)
         for kwarg in dict.fromkeys(call.kwargs):
@@ -510,11 +522,14 @@ class CellScorer:
         else:
             return
         for root in set(call.arg_roots):
-            stage = stages.get(self._subject_kind(root) or "")
+            kind = self._subject_kind(root) or ""
+            stage = stages.get(kind)
             if stage:
                 glance = verb == "shows" and stage == "exploration" and \
                     self._is_glance((root,), "", frozenset(), call.stmt)
                 self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
+                if verb == "shows" and kind in _SHOWN_RESULTS:
+                    self.scores.purposes.add(stage)
 
     def _subject_kind(self, root: str) -> str | None:
         """The kind of what a call shows or plots; a table named for results (`feature_importances`,
@@ -584,15 +599,24 @@ class CellScorer:
             self.scores.add(stage, weight, "only sets values")
 
     def _columns(self, facts: CellFacts) -> None:
+        """Columns assigned; finishing a column the cell itself just added (`df["d"] = ...` then
+        `df["d"] += ...`) is still adding it; predictions put in a table, even a new one, make output."""
         columns = self.signals.columns
         tables = self._new_tables(facts)
-        for frame, key, which, stmt in facts.columns[:MAX_FACTS]:
-            kind = self.scope.kind_of(frame)
-            if kind not in (None, "dataframe") or frame[0] in tables or which not in columns:
+        added: set[tuple[Path_, str]] = set()
+        for frame, key, which, stmt, source in facts.columns[:MAX_FACTS]:
+            if self.scope.kind_of(frame) not in (None, "dataframe"):
                 continue
-            verb = {"rewrite": "rewrites", "derive": "adds", "constant": "sets"}.get(which, which)
-            stage, weight = columns[which]
-            self._add(stage, weight, f"{verb} column {key!r}", stmt)
+            if which == "set" and source and self._subject_kind(source) == "predictions":
+                which = "predictions"
+            elif frame[0] in tables:
+                continue
+            if which == "derive" or (which == "rewrite" and (frame, key) in added):
+                which = "derive"
+                added.add((frame, key))
+            if which in columns:
+                stage, weight = columns[which]
+                self._add(stage, weight, f"{_COLUMN_VERBS.get(which, which)} column {key!r}", stmt)
 
     def _filters(self, facts: CellFacts) -> None:
         rule = self.signals.columns.get("filter")
@@ -654,7 +678,7 @@ def _made_names(facts: CellFacts) -> dict[str, int]:
     glance at them looks at."""
     made: dict[str, int] = {}
     changes = [(target, stmt) for target, _, _, stmt in facts.assigns]
-    changes += [(frame[0], stmt) for frame, _, _, stmt in facts.columns]
+    changes += [(frame[0], stmt) for frame, _, _, stmt, _ in facts.columns]
     changes += [(call.path[0], call.stmt) for call in facts.calls if "inplace" in call.kwargs]
     changes += [(path[0], stmt) for path, stmt in facts.stored]
     for name, stmt in changes:
@@ -665,7 +689,7 @@ def _made_names(facts: CellFacts) -> dict[str, int]:
 def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
     """The statements that change data the notebook had before the cell: a column of an existing
     frame, an existing frame filtered or rebuilt from itself, an in-place call."""
-    kept = {stmt for frame, _, _, stmt in facts.columns if frame[0].lower() in earlier}
+    kept = {stmt for frame, _, _, stmt, _ in facts.columns if frame[0].lower() in earlier}
     kept.update(stmt for name, stmt in facts.filtered if name.lower() in earlier)
     kept.update(call.stmt for call in facts.calls if "inplace" in call.kwargs and call.path[0].lower() in earlier)
     kept.update(stmt for target, value, _, stmt in facts.assigns
