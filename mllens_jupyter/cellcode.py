@@ -334,21 +334,40 @@ class _Collector:
         self.last: ast.Expr | None = None
 
     def collect(self, tree: ast.Module) -> None:
+        """Every node, parents before children, in source order; no recursion, `ctx` nodes skipped.
+        Names and constants, most of the nodes, are read in place rather than dispatched."""
         facts = self.facts
         if self.depth == 0:
-            facts.statements += len(tree.body)
-            facts.import_statements += sum(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
-            spans = [(isinstance(s, (ast.Import, ast.ImportFrom)), _span(s)) for s in tree.body]
-            facts.lines += sum(span for _, span in spans)
-            facts.import_lines += sum(span for is_import, span in spans if is_import)
-            facts.literal_only = bool(tree.body) and all(map(_assigns_literal, tree.body))
+            self._top_level(tree.body)
         self.last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        for node, is_statement, handler in _preorder(tree):
-            if is_statement:
-                self.stmt = facts.stmt_count
-                facts.stmt_count += 1
-            if handler is not None:
-                handler(self, node)
+        names, strings, stack = facts.names, facts.strings, [tree]
+        pop, extend, kinds = stack.pop, stack.extend, _NODE_KINDS
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is ast.Name:
+                names.add(node.id)
+            elif kind is ast.Constant:
+                if type(node.value) is str and len(strings) < MAX_STRINGS:
+                    strings.append(node.value[:MAX_STRING_CHARS])
+            else:
+                is_statement, handler, fields = kinds.get(kind) or _node_kind(kind)
+                if is_statement:
+                    self.stmt = facts.stmt_count
+                    facts.stmt_count += 1
+                if handler is not None:
+                    handler(self, node)
+                if fields:
+                    extend(_children(node, fields))
+
+    def _top_level(self, body: list[ast.stmt]) -> None:
+        facts = self.facts
+        facts.statements += len(body)
+        facts.import_statements += sum(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body)
+        spans = [(isinstance(s, (ast.Import, ast.ImportFrom)), _span(s)) for s in body]
+        facts.lines += sum(span for _, span in spans)
+        facts.import_lines += sum(span for is_import, span in spans if is_import)
+        facts.literal_only = bool(body) and all(map(_assigns_literal, body))
 
     def _display(self, values: list[ast.expr]) -> None:
         for value in values[:MAX_ARG_ROOTS]:
@@ -524,9 +543,6 @@ class _Collector:
                 if path:
                     self.facts.calls.append(CallFact(path, stmt=self.stmt))
 
-    def on_name(self, node: ast.Name) -> None:
-        self.facts.names.add(node.id)
-
     def on_attribute(self, node: ast.Attribute) -> None:
         self.facts.names.add(node.attr)
         self.inner.add(id(node.value))
@@ -541,10 +557,6 @@ class _Collector:
 
     def on_arg(self, node: ast.arg) -> None:
         self.facts.names.add(node.arg)
-
-    def on_constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and len(self.facts.strings) < MAX_STRINGS:
-            self.facts.strings.append(node.value[:MAX_STRING_CHARS])
 
 
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -701,26 +713,17 @@ def _node_kind(kind: type) -> tuple:
     return found
 
 
-def _preorder(tree: ast.AST):
-    """(node, is a statement, its handler) for every node, parents before children, in source order;
-    no recursion, `ctx` nodes skipped."""
-    stack = [tree]
-    pop, extend, AST, kinds = stack.pop, stack.extend, ast.AST, _NODE_KINDS
-    while stack:
-        node = pop()
-        is_statement, handler, fields = kinds.get(type(node)) or _node_kind(type(node))
-        yield node, is_statement, handler
-        if not fields:
-            continue
-        children = []
-        for name in fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                children.extend([v for v in value if isinstance(v, AST)])
-            elif isinstance(value, AST):
-                children.append(value)
-        children.reverse()
-        extend(children)
+def _children(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
+    """The child nodes of `node`, last first (so that a stack pops them in source order)."""
+    children: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            children.extend([v for v in value if isinstance(v, ast.AST)])
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    children.reverse()
+    return children
 
 
 _HANDLERS = {
@@ -736,10 +739,8 @@ _HANDLERS = {
     ast.ClassDef: _Collector.on_class,
     ast.FunctionDef: _Collector.on_function,
     ast.AsyncFunctionDef: _Collector.on_function,
-    ast.Name: _Collector.on_name,
     ast.Attribute: _Collector.on_attribute,
     ast.arg: _Collector.on_arg,
-    ast.Constant: _Collector.on_constant,
     **{kind: _Collector.on_operation for kind in _OPERANDS},
 }
 

@@ -406,26 +406,23 @@ class Screened:
 
 
 class ScreenSet:
-    """Which of several screened patterns a text may match, found in one scan of the text for all
-    their required words (each pattern not ruled out still has to be searched)."""
+    """Which of several screened patterns a text may match, found by testing the text for each of
+    their required words (plain substring tests, much faster than one regular expression of all the
+    words); each pattern not ruled out still has to be searched."""
 
     def __init__(self, patterns: list[Screened]) -> None:
         self.always = frozenset(i for i, p in enumerate(patterns) if p.required is None)
-        words = {word for p in patterns if p.required for word in p.required}
-        self.rules_of = {word: frozenset(i for i, p in enumerate(patterns)
-                                         if p.required and any(r in word for r in p.required)) for word in words}
-        longest_first = sorted(words, key=lambda w: (-len(w), w))
-        self.finder = re.compile("(?=(" + "|".join(map(re.escape, longest_first)) + "))") if words else None
+        words = sorted({word for p in patterns if p.required for word in p.required})
+        self.words = [(word, frozenset(i for i, p in enumerate(patterns) if p.required and word in p.required))
+                      for word in words]
 
     def candidates(self, text: str) -> frozenset[int]:
-        """Indexes of the patterns whose required words the text holds (at each place the longest
-        word starts; the words it begins with count too, see `rules_of`)."""
-        if self.finder is None:
-            return self.always
+        """Indexes of the patterns one of whose required words the text holds."""
+        folded = _folded(text)
         found = set(self.always)
-        rules_of = self.rules_of
-        for match in self.finder.finditer(_folded(text)):
-            found |= rules_of[match.group(1)]
+        for word, patterns in self.words:
+            if word in folded:
+                found |= patterns
         return frozenset(found)
 
 
