@@ -164,10 +164,11 @@ def _read_into(text: str, facts: CellFacts, depth: int, transform: bool = True) 
 
 
 _IPYTHON_SYNTAX = re.compile(r"^\s*[%!]|[!?]|^\s*>>>|^[ \t]+\S", re.MULTILINE)
-# What IPython reads that `quick_transform` leaves as it is: `x = !ls`, `x = %who_ls`, and the
-# help and autocall escapes `??obj`, `/f x`, `,f a b`, `;f a b`. A cell without them that the quick transform read and
-# that still does not parse is not Python (R code in a Python notebook): IPython would not help.
-_BEYOND_QUICK = re.compile(r"=[ \t]*[!%]|^[ \t]*[,;/?]", re.MULTILINE)
+# What IPython reads that `quick_transform` may not: magic assignments to subscripts
+# (`d["x"] = !ls`), help and autocall escapes (`??obj`, `/f x`, `,f a b`, `;f a b`), and a `%` or
+# `!` that continues a bracket or line. A cell without them that the quick transform read and that
+# still does not parse is not Python (R code in a Python notebook): IPython would not help.
+_BEYOND_QUICK = re.compile(r"=[ \t]*[!%]|^[ \t]*[,;/?]|[(\[{,\\][ \t]*\n[ \t]*[%!]", re.MULTILINE)
 
 
 def parse_cell(text: str, transform: bool = True) -> ast.Module | None:
@@ -207,14 +208,17 @@ def _transform(text: str) -> str | None:
 
 
 _CELL_MAGIC_HELP = re.compile(r"%%\w+\?")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+_MAGIC_ASSIGNMENT = re.compile(r"([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)[ \t]*=[ \t]*([!%](?![%!=]).*)")
 _PROMPT_MARKS = (">>>", "In [", "...:")
 
 
 def quick_transform(text: str) -> str | None:
     """What IPython's `transform_cell` makes of the common cells, done without its tokenizer (which
-    costs a millisecond a cell): a cell magic, or lines of line magics and shell commands between
-    plain Python lines. None when the cell needs IPython's own reading (prompts, help `?`, line
-    continuations, triple-quoted strings, `x = !ls`)."""
+    costs a millisecond a cell): a cell magic, or lines of line magics, shell commands and their
+    assignments (`x = !ls`) between plain Python lines. None when the cell needs IPython's own
+    reading (prompts, help `?`, a magic continued by a backslash, triple-quoted strings)."""
+    text = _LEADING_BLANK_LINES.sub("", text)
     if not text or text[0].isspace() or any(mark in text for mark in _PROMPT_MARKS):
         return None
     cell = text if text.endswith("\n") else text + "\n"
@@ -222,23 +226,45 @@ def quick_transform(text: str) -> str | None:
         return None if _CELL_MAGIC_HELP.match(cell) else _cell_magic(cell)
     if '"""' in cell or "'''" in cell:
         return None
-    lines = dedent(cell).splitlines(keepends=True)
+    return _escaped_lines(dedent(cell).splitlines(keepends=True))
+
+
+def _escaped_lines(lines: list[str]) -> str | None:
+    continued = False
     for number, line in enumerate(lines):
         stripped = line.rstrip()
-        if stripped.endswith(("\\", "?")):
+        if stripped.endswith("?"):
             return None
-        code = stripped.lstrip(" \t")
-        if code[:1] in ("%", "!"):
-            if code[:2] in ("%%", "!!") or (code[0] == "%" and code[1:2].isspace()) or not code[1:].strip():
+        escaped = None if continued else _escaped_line(stripped)
+        if escaped == "":
+            return None
+        continued = stripped.endswith("\\")
+        if escaped is not None:
+            if continued:
                 return None
-            indent = stripped[: len(stripped) - len(code)]
-            lines[number] = indent + _escaped(code) + "\n"
+            lines[number] = escaped + "\n"
     return "".join(lines)
 
 
-def _escaped(code: str) -> str:
+def _escaped_line(line: str) -> str | None:
+    """A line magic or shell line as IPython writes it; None for a Python line, "" for a line
+    IPython must read itself."""
+    code = line.lstrip(" \t")
+    indent = line[: len(line) - len(code)]
+    if code[:1] in ("%", "!"):
+        if code[:2] in ("%%", "!!") or (code[0] == "%" and code[1:2].isspace()) or not code[1:].strip():
+            return ""
+        return indent + _escaped(code)
+    assigned = _MAGIC_ASSIGNMENT.fullmatch(code)
+    if assigned is None:
+        return None
+    targets, command = assigned.groups()
+    return f"{indent}{targets} = {_escaped(command, 'getoutput')}" if command[1:].strip() else ""
+
+
+def _escaped(code: str, shell: str = "system") -> str:
     if code[0] == "!":
-        return f"get_ipython().system({code[1:]!r})"
+        return f"get_ipython().{shell}({code[1:]!r})"
     name, _, args = code[1:].partition(" ")
     return f"get_ipython().run_line_magic({name!r}, {args!r})"
 

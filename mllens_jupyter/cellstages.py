@@ -215,11 +215,10 @@ class Scope:
 
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
-        self._kinds.clear()
         self.earlier = frozenset(self.assigned)
         for bound, qualified, _ in facts.imports:
             path = tuple(qualified.split("."))
-            self.bindings[bound] = Binding(path, module=True, kind=self.signals.kind_of_origin(self.name(path)))
+            self._bind(bound, Binding(path, module=True, kind=self.signals.kind_of_origin(self.name(path))))
         for name, bases, _ in facts.classes:
             self._bind_class(name, bases)
         for target, value, hint, _ in facts.assigns[:MAX_FACTS]:
@@ -232,23 +231,30 @@ class Scope:
             rules = self.signals.bases.lookup(self.name(resolved))[1]
             kind = next((rule.kind for rule in rules if rule.kind), None)
             if rules:
-                self.bindings[name] = Binding(resolved, module=True, kind=kind)
-                self._kinds.clear()
+                self._bind(name, Binding(resolved, module=True, kind=kind))
                 return
-        self.bindings.pop(name, None)
+        self._bind(name, None)
 
     def _bind_value(self, target: str, value: Path_ | None, hint: Path_ | None) -> None:
-        self._kinds.clear()
         if value is None or value[0] == UNKNOWN:
-            self.bindings.pop(target, None)
+            self._bind(target, None)
             return
         resolved, binding = self.resolve(value)
         kind = self._value_kind(target, value, hint, binding)
-        self._kinds.clear()
         if binding is None and len(value) == 1:
-            self.bindings.pop(target, None)
+            self._bind(target, None)
             return
-        self.bindings[target] = Binding(resolved, module=False, kind=kind)
+        self._bind(target, Binding(resolved, module=False, kind=kind))
+
+    def _bind(self, name: str, binding: Binding | None) -> None:
+        """Bind (or, with None, unbind) a name; the kinds worked out so far hold until a binding changes."""
+        if self.bindings.get(name) == binding:
+            return
+        if binding is None:
+            del self.bindings[name]
+        else:
+            self.bindings[name] = binding
+        self._kinds.clear()
 
     def _value_kind(self, target: str, value: Path_, hint: Path_ | None, binding: Binding | None) -> str | None:
         """The kind of an assigned value. A pipeline is the kind of its last step; a notebook's own
@@ -521,7 +527,7 @@ class CellScorer:
             verb, stages, weight = "plots", signals.plot_stages, signals.plot_weight
         else:
             return
-        for root in set(call.arg_roots):
+        for root in dict.fromkeys(call.arg_roots):
             kind = self._subject_kind(root) or ""
             stage = stages.get(kind)
             if stage:
@@ -650,10 +656,8 @@ class CellScorer:
 
     def _names(self, facts: CellFacts) -> None:
         table = self.signals.identifiers
-        for name in facts.names:
-            rules = table.get(name.lower())
-            if rules:
-                self._add_rules(rules, f"uses {name}")
+        for name in sorted(name for name in facts.names if name.lower() in table):
+            self._add_rules(table[name.lower()], f"uses {name}")
 
     def _text_rules(self, facts: CellFacts) -> None:
         for command in facts.shell:

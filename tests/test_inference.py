@@ -555,6 +555,28 @@ def test_infer_an_unreadable_notebook_exits_3_with_one_line(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
 
 
+def test_infer_gives_the_same_reasons_in_every_run(tmp_path):
+    """Reasons that tie are listed in one order whatever the process's string hashing, so that a
+    report committed to a repository does not change from run to run."""
+    import os
+    import subprocess
+    import sys
+
+    source = ("epochs, optimizer, lr, batch_size, num_epochs = 3, 'adam', 0.1, 32, 5\n"
+              "estimator.set_hyperparameters(epochs=epochs, optimizer=optimizer, learning_rate=lr, wd=0.1)\n"
+              "acc, f1, auc, rmse = 0.9, 0.8, 0.7, 0.1\nprint(acc, f1, auc, rmse)")
+    path = tmp_path / "ties.ipynb"
+    path.write_text(json.dumps(make_notebook([code(source), code("print(acc, f1, auc, rmse)")])))
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run([sys.executable, "-m", "mllens_jupyter", "infer", str(path), "--format", "json"],
+                              capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert any(json.loads(outputs.pop())["cells"][0]["reasons"].values())
+
+
 def test_the_audit_reads_evidence_in_the_same_pass_and_finds_what_find_evidence_finds(lens):
     from mllens_jupyter.inference import infer_with_evidence
 
@@ -575,6 +597,9 @@ def test_the_audit_reads_evidence_in_the_same_pass_and_finds_what_find_evidence_
     "%matplotlib inline\nimport pandas as pd\n!pip install -q xgboost\ndf = pd.read_csv('a.csv')",
     "%%time\nmodel.fit(X, y)\n  \nprint(1)",
     "for f in files:\n    !gsutil cp {f} .\n%load_ext autoreload",
+    "files = !ls data\nbest = %sx cat best.txt\nfor f in files:\n    out = !wc -l {f}",
+    "\n\n%matplotlib inline\nimport pandas as pd",
+    "total = first + \\\n    second\n! pip install xgboost",
 ])
 def test_common_ipython_syntax_is_read_as_ipython_reads_it(source):
     from IPython.core.inputtransformer2 import TransformerManager
@@ -584,7 +609,8 @@ def test_common_ipython_syntax_is_read_as_ipython_reads_it(source):
     assert quick_transform(source) == TransformerManager().transform_cell(source)
 
 
-@pytest.mark.parametrize("source", ["??model.fit", "x = !ls\n%timeit f(x)", "%%time?", "a = 1 + \\\n%x"])
+@pytest.mark.parametrize("source", ["??model.fit", "x = !ls\n%timeit f(x)?", "%%time?", "a = 1 + \\\n%x",
+                                    "!ls \\\n  -l"])
 def test_unusual_ipython_syntax_is_left_to_ipython(source):
     from mllens_jupyter.cellcode import quick_transform
 
