@@ -129,6 +129,7 @@ class Scope:
         self.assigned: set[str] = set()
         self.earlier: frozenset[str] = frozenset()
         self.cell_names: frozenset[str] = frozenset()
+        self.outputs: set[str] = set()
         self._kinds: dict[Path_, str | None] = {}
 
     def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
@@ -293,7 +294,7 @@ class CellScorer:
         self.made = _made_names(facts)
         self.kept = _kept_changes(facts, self.scope.earlier)
         self.purposes = self._purposes(facts)
-        self.read_names = {root for call in facts.calls[:MAX_FACTS] for root in call.arg_roots}
+        self.read_names = {root for call in facts.calls[:MAX_FACTS] for root in (call.path[0], *call.arg_roots)}
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
             weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
@@ -313,9 +314,11 @@ class CellScorer:
         self._columns(facts)
         self._filters(facts)
         self._targets(facts)
+        self._from_outputs(facts)
         self._names(facts)
         self._text_rules(facts)
         self._finish(mostly_imports)
+        self._remember_outputs(facts)
         return self.scores
 
     # --- weighing the evidence of the whole cell -------------------------------------------------
@@ -346,7 +349,7 @@ class CellScorer:
         the cell reads results (`conf_mx`, `history`, `val_preds`)."""
         rule = self.weights.plots_alone
         if rule and self.scores.confidence("visualization") >= self.signals.threshold and not self._phase_stages():
-            results = sorted(name for name in self.read_names if self._subject_kind(name) in _SHOWN_RESULTS)
+            results = sorted(name for name in self.read_names if self._is_result(name))
             stage, weight = ("evaluation", rule[1]) if results else rule
             reason = f"plots results {', '.join(results[:3])}" if results else "plots data"
             for stmt in self.scores.stmts.get("visualization", ()):
@@ -529,7 +532,7 @@ class CellScorer:
             return
         for root in dict.fromkeys(call.arg_roots):
             kind = self._subject_kind(root) or ""
-            stage = stages.get(kind)
+            stage = self._output_stage(root, stages.get(kind))
             if stage:
                 glance = verb == "shows" and stage == "exploration" and \
                     self._is_glance((root,), "", frozenset(), call.stmt)
@@ -537,14 +540,17 @@ class CellScorer:
                 if verb == "shows" and kind in _SHOWN_RESULTS:
                     self.scores.purposes.add(stage)
 
+    def _is_result(self, name: str) -> bool:
+        """Whether a name holds results: by what it was made of, or by what it is called."""
+        return self._subject_kind(name) in _SHOWN_RESULTS or \
+            not _SHOWN_RESULTS.isdisjoint(self.signals.kinds_of_name(name))
+
     def _subject_kind(self, root: str) -> str | None:
         """The kind of what a call shows or plots; a table named for results (`feature_importances`,
         `val_preds`) shows results."""
         kind = self.scope.kind_of((root,))
         if kind == "dataframe":
-            named = self.signals.kind_of_name(root)
-            if named in _RESULT_KINDS:
-                return named
+            return next((named for named in self.signals.kinds_of_name(root) if named in _RESULT_KINDS), kind)
         return kind
 
     def _attribute(self, path: Path_, stmt: int, shown: bool) -> None:
@@ -571,12 +577,38 @@ class CellScorer:
             name = self.scope.name(resolved)
             self._add_rules(self.signals.calls.lookup(name)[1], f"sets {name}", stmt)
 
+    def _from_outputs(self, facts: CellFacts) -> None:
+        """A table or array made of test-set predictions (`preds_df = pd.DataFrame(preds)`,
+        `preds = np.rint(preds)`) is output too."""
+        rule = self.signals.columns.get("predictions")
+        for target, value, hint, stmt in facts.assigns[:MAX_FACTS] if rule else ():
+            source = next((p[0] for p in (hint, value) if p and p[0] in self.scope.outputs), None)
+            if source and value and value[-1] == CALL:
+                self._add(rule[0], rule[1], f"makes {target} from {source}", stmt)
+
+    def _remember_outputs(self, facts: CellFacts) -> None:
+        """The names that hold output from now on: made by a statement that served deployment."""
+        shown = "deployment" in self.scores.present(self.signals.threshold)
+        deployed = self.scores.stmts.get("deployment", set()) if shown else set()
+        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
+            if stmt in deployed and value and value[-1] == CALL:
+                self.scope.outputs.add(target)
+            else:
+                self.scope.outputs.discard(target)
+
+    def _output_stage(self, root: str, stage: str | None) -> str | None:
+        """Results shown or printed are output when an earlier cell made them as output (test-set
+        predictions); a cell that makes them anew says itself what they are."""
+        if stage == "evaluation" and root in self.scope.outputs and root not in self.made:
+            return "deployment"
+        return stage
+
     def _display(self, path: Path_, stmt: int) -> None:
         attribute = path[-1] if len(path) > 1 and path[-1] not in MARKERS else ""
         root_kind = self._subject_kind(path[0])
         stage = None if root_kind in _RESULT_KINDS else self.signals.display_attributes.get(attribute)
         kind = root_kind if len(path) == 1 or root_kind in _RESULT_KINDS else self.scope.kind_of(path)
-        stage = stage or self.signals.display_stages.get(kind or "")
+        stage = self._output_stage(path[0], stage or self.signals.display_stages.get(kind or ""))
         if stage:
             glance = stage == "exploration" and self._is_glance(path, attribute, self.weights.glance_attributes, stmt)
             self._add(stage, self.signals.display_weight, f"shows {qualname(path)}", stmt, glance)

@@ -129,7 +129,7 @@ class Signals:
     pipeline_stages: dict[str, str]
     sections: dict[str, "Section"]
     presence: "Presence"
-    _name_kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _name_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _canonical_names: dict[str, str] = field(default_factory=dict, repr=False)
     _origin_kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
     memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
@@ -155,13 +155,19 @@ class Signals:
 
     def kind_of_name(self, name: str) -> str | None:
         """The kind a variable's name suggests (`df` a dataframe, `clf` a model), or None."""
-        if name not in self._name_kinds:
-            found = next((kind for pattern, exclude, kind in self.kind_names
-                          if pattern.fullmatch(name) and not (exclude and exclude.search(name))), None)
+        kinds = self.kinds_of_name(name)
+        return kinds[0] if kinds else None
+
+    def kinds_of_name(self, name: str) -> tuple[str, ...]:
+        """Every kind a variable's name suggests, the first one first (`scores_df`: a dataframe of
+        metrics)."""
+        found = self._name_kinds.get(name)
+        if found is None:
+            found = tuple(kind for pattern, exclude, kind in self.kind_names
+                          if pattern.fullmatch(name) and not (exclude and exclude.search(name)))
             if len(self._name_kinds) < 50_000:
                 self._name_kinds[name] = found
-            return found
-        return self._name_kinds[name]
+        return found
 
 
 MAX_MEMO = 50_000
@@ -313,8 +319,9 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
 
 
 def _regex_problem(doc: SourceDocument, path: tuple, pattern: str) -> Iterator[SourceProblem]:
+    """A pattern is used inside a group of alternatives: global flags (`(?i)`) must be scoped (`(?i:...)`)."""
     try:
-        re.compile(pattern, _FLAGS)
+        re.compile(f"(?:{pattern})", _FLAGS)
     except re.error as err:
         yield _problem(doc, path, f"invalid regular expression {pattern!r}: {err}")
 

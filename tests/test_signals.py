@@ -61,6 +61,7 @@ def test_unknown_stages_kinds_and_bad_patterns_are_reported(tmp_path):
         data["calls"][0]["stage"] = "trainnig"
         data["methods"][0]["of"] = ["dataframes"]
         data["shell"][0]["patterns"] = ["(unclosed"]
+        data["targets"][0]["patterns"] = ["(?i)x_train"]
 
     path = write_tables(tmp_path, break_it)
     with pytest.raises(LensValidationError) as caught:
@@ -69,6 +70,7 @@ def test_unknown_stages_kinds_and_bad_patterns_are_reported(tmp_path):
     assert any("calls[0].stage: unknown stage 'trainnig'" in m for m in messages)
     assert any("unknown kind 'dataframes'" in m for m in messages)
     assert any("shell[0].patterns[0]: invalid regular expression" in m for m in messages)
+    assert any("targets[0].patterns[0]: invalid regular expression" in m and "(?i:" not in m for m in messages)
     assert all(p.line for p in caught.value.problems)
 
 
