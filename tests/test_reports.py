@@ -142,6 +142,26 @@ def test_sarif_is_valid_2_1_0_with_one_result_per_open_risk(audited):
     assert run["invocations"][0]["executionSuccessful"] is False
 
 
+def test_sarif_keeps_within_the_code_scanning_limit_high_risks_first(audited, monkeypatch):
+    from mllens_jupyter.report.sarif import SarifReport
+
+    _, report = audited
+    risks = [r["risk"] for nb in report["notebooks"] for r in nb["open_risks"]]
+    assert risks.count("high") >= 2 and "medium" in risks
+    monkeypatch.setattr(SarifReport, "max_results", risks.count("high"))
+    sarif = json.loads(render(report, "sarif"))
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    assert [e.message for e in Draft4Validator(schema).iter_errors(sarif)] == []
+    (run,) = sarif["runs"]
+    levels = [r["level"] for r in run["results"]]
+    assert len(levels) == risks.count("high")
+    assert [r["ruleId"] for r in run["results"]][-1] == "mllens/unreadable"
+    assert set(levels) == {"error"}
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    left_out = len(risks) - (risks.count("high") - 1)
+    assert any(text.startswith(f"{left_out} open risks left out") for text in notes)
+
+
 def test_sarif_paths_relative_to_the_current_folder_are_percent_encoded(audited):
     root, _ = audited
     result = run_cli("audit", ".", "--format", "sarif", cwd=root)

@@ -3,6 +3,8 @@
 - one rule per lens practice (`helpUri` = the practice's documentation), plus `mllens/unreadable`;
 - one result per open risk, located at the notebook file: level `error` for high, `warning` for medium;
 - one `error` result per unreadable file, also listed as a tool execution notification;
+- at most `max_results` results (GitHub code scanning rejects a run of more than 25,000): past it,
+  unreadable files and high risks are kept first, and a notification says how many were left out;
 - paths relative to the current folder are given against `%SRCROOT%`, percent-encoded.
 """
 
@@ -64,6 +66,7 @@ class SarifReport(Report):
     extension = ".sarif"
     media_type = "application/sarif+json"
     description = "SARIF 2.1.0 for code scanning"
+    max_results = 25_000
 
     def render(self, report: dict) -> str:
         return json.dumps(self.document(report), indent=2, ensure_ascii=False) + "\n"
@@ -71,13 +74,24 @@ class SarifReport(Report):
     def document(self, report: dict) -> dict:
         rule_ids = [*report["lens"]["practices"], UNREADABLE_RULE]
         index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+        results, left_out = self.results(report, index)
         run = {
             "tool": {"driver": self.driver(report, rule_ids)},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
-            "invocations": [self.invocation(report)],
-            "results": [*self.risk_results(report, index), *self.unreadable_results(report, index)],
+            "invocations": [self.invocation(report, left_out)],
+            "results": results,
         }
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+    def results(self, report: dict, index: dict[str, int]) -> tuple[list[dict], int]:
+        """The results within `max_results` (unreadable files, then high risks first), and how many
+        were left out."""
+        risks, unreadable = self.risk_results(report, index), self.unreadable_results(report, index)
+        room = max(self.max_results - len(unreadable), 0)
+        if len(risks) <= room:
+            return [*risks, *unreadable], 0
+        kept = sorted(sorted(range(len(risks)), key=lambda i: risks[i]["level"] != "error")[:room])
+        return [*(risks[i] for i in kept), *unreadable], len(risks) - room
 
     def driver(self, report: dict, rule_ids: list[str]) -> dict:
         return {
@@ -87,11 +101,15 @@ class SarifReport(Report):
             "rules": [_rule(report, pid) for pid in rule_ids[:-1]] + [_unreadable_rule()],
         }
 
-    def invocation(self, report: dict) -> dict:
+    def invocation(self, report: dict, left_out: int = 0) -> dict:
         notifications = [
             {"level": "error", "message": {"text": f"{u['path']}: {u['reason']}"}, "locations": [_location(u["path"])]}
             for u in report["unreadable"]
         ]
+        if left_out:
+            text = (f"{left_out} open risks left out: a run holds at most {self.max_results} results (the most "
+                    "code scanning accepts); audit with --fail-on high, or fewer notebooks per upload")
+            notifications.append({"level": "warning", "message": {"text": text}})
         return {
             "executionSuccessful": not report["unreadable"],
             "exitCode": report["gate"]["exit_code"],
