@@ -1,7 +1,9 @@
 """Is a notebook open in a running Jupyter server? Asked before the kernel writes a notebook file.
 
-Running servers come from `jupyter_server.serverapp.list_running_servers()`; each is asked for its
-sessions (`/api/sessions`, with its token) over the loopback interface only, with a short timeout.
+Running servers are found as `jupyter server list` finds them, from the `jpserver-*.json` files of
+Jupyter's runtime folder whose process is alive (read here directly: importing
+`jupyter_server.serverapp` costs seconds); each is asked for its sessions (`/api/sessions`, with its
+token) over the loopback interface only, with a short timeout.
 `JPY_SESSION_NAME`, which Jupyter Server sets in a kernel's environment, names this kernel's notebook.
 """
 
@@ -19,10 +21,22 @@ ANY_ADDRESSES = {"", "0.0.0.0", "::", "localhost"}
 SESSION_TIMEOUT = 1.0
 
 
-def running_servers() -> list[dict]:
-    from jupyter_server.serverapp import list_running_servers
+def running_servers(runtime_dir: str | Path | None = None) -> list[dict]:
+    """The info of every running Jupyter server; stale files are left for Jupyter to clean."""
+    from jupyter_core.paths import jupyter_runtime_dir
+    from jupyter_server.utils import check_pid
 
-    return list(list_running_servers())
+    folder = Path(runtime_dir or jupyter_runtime_dir())
+    infos = (_server_info(file) for file in sorted(folder.glob("jpserver-*.json")))
+    return [info for info in infos if isinstance(info.get("pid"), int) and check_pid(info["pid"])]
+
+
+def _server_info(file: Path) -> dict:
+    try:
+        info = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # a file being written, or gone
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
 def loopback_url(info: dict) -> str | None:

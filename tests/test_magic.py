@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -341,6 +342,21 @@ def test_a_notebook_in_a_running_session_is_reported_open(server, tmp_path):
     assert reason == f"it is open in the Jupyter server at {server['url']}"
     assert why_open(tmp_path / "work" / "other.ipynb", servers=lambda: [server], environ={}) is None
     assert why_open("/elsewhere/churn.ipynb", servers=lambda: [server], environ={}) is None
+
+
+def test_running_servers_are_read_from_the_runtime_folder_as_jupyter_server_list_does(tmp_path):
+    from mllens_jupyter.jupyter_sessions import running_servers
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    alive = {"pid": os.getpid(), "port": 8888, "root_dir": str(tmp_path)}
+    (tmp_path / "jpserver-1.json").write_text(json.dumps(alive))
+    (tmp_path / "jpserver-2.json").write_text(json.dumps({"pid": int(ended.stdout), "port": 8889}))
+    (tmp_path / "jpserver-3.json").write_text('{"pid": ')
+    (tmp_path / "jpserver-4.json").write_text("[]")
+    (tmp_path / "kernel-5.json").write_text(json.dumps({"pid": os.getpid()}))
+    assert running_servers(tmp_path) == [alive]
+    assert running_servers(tmp_path / "missing") == []
+    assert (tmp_path / "jpserver-2.json").exists()
 
 
 def test_a_server_that_cannot_be_asked_counts_as_having_it_open(server, tmp_path):
