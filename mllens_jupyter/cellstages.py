@@ -28,6 +28,7 @@ _CHANGES = frozenset({"data_preprocessing", "feature_engineering"})
 _WRITES = re.compile(r"(to_(?!frame|numpy|list|dict|string|markdown)|save|dump|write|export|upload|put)")
 _RESULT_KINDS = frozenset({"metrics", "predictions"})
 _SHOWN_RESULTS = _RESULT_KINDS | {"history"}
+_ON_DATA = _CHANGES | {"exploration"}
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython"}
@@ -469,13 +470,26 @@ class CellScorer:
                     and (rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
         if call.computed:
             return [rule for rule in rules if rule.stage != "exploration"]
-        if any(rule.stage == "exploration" for rule in rules) and \
-                any(self._subject_kind(root) in _RESULT_KINDS for root in call.arg_roots):
-            rules = [Rule("evaluation", rule.weight) if rule.stage == "exploration" else rule for rule in rules]
+        results = self._results_worked_on(rules, call)
+        if results:
+            rules = [Rule(results, rule.weight) if rule.stage in _ON_DATA else rule for rule in rules]
         if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
             return rules
         return [Rule("exploration", rule.weight) if rule.stage in _CHANGES and rule.weight < self.weights.strong
                 else rule for rule in rules]
+
+    def _results_worked_on(self, rules: list[Rule], call: CallFact) -> str | None:
+        """The stage of the results a call that looks at or reshapes data works on, if it does: a
+        table of scores (`scores_df.sort_values(...)`: evaluation) or output made by an earlier cell
+        (`preds_df.apply(...)`: deployment), or predictions given to it (`pd.crosstab(y, preds)`:
+        evaluation).
+        A first look at what the cell itself just made is part of making it."""
+        if not any(rule.stage in _ON_DATA for rule in rules):
+            return None
+        receiver = call.path[0] if len(call.path) > 1 else ""
+        if receiver and self._is_result(receiver) and not self._is_glance((receiver,), "", frozenset(), call.stmt):
+            return self._output_stage(receiver, "evaluation")
+        return "evaluation" if any(self._subject_kind(r) in _RESULT_KINDS for r in call.arg_roots) else None
 
     def _pipeline(self, call: CallFact, name: str) -> list[Rule]:
         """A pipeline is what its last step is: a model trains, transformers prepare data."""
@@ -568,6 +582,8 @@ class CellScorer:
         rules = self.signals.attributes.get((kind, path[-1]), ()) if kind else ()
         rules = rules or self.signals.attributes.get((ANY_KIND, path[-1]), ())
         rules = [rule for rule in rules if shown or not rule.shown]
+        if self._is_result(path[0]):
+            rules = [Rule("evaluation", rule.weight) if rule.stage in _ON_DATA else rule for rule in rules]
         glance = self._is_glance(path, path[-1], self.weights.glance_attributes, stmt)
         self._add_rules(rules, f"reads {qualname(path)}", stmt, glance=glance)
 
@@ -654,6 +670,7 @@ class CellScorer:
                 added.add((frame, key))
             if which in columns:
                 stage, weight = columns[which]
+                stage = "evaluation" if stage in _ON_DATA and self._is_result(frame[0]) else stage
                 self._add(stage, weight, f"{_COLUMN_VERBS.get(which, which)} column {key!r}", stmt)
 
     def _filters(self, facts: CellFacts) -> None:
