@@ -393,7 +393,8 @@ class _Collector:
         spans = [(isinstance(s, (ast.Import, ast.ImportFrom)), _span(s)) for s in body]
         facts.lines += sum(span for _, span in spans)
         facts.import_lines += sum(span for is_import, span in spans if is_import)
-        facts.literal_only = bool(body) and all(map(_assigns_literal, body))
+        settings = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+        facts.literal_only = bool(settings) and all(map(_assigns_literal, settings))
 
     def _display(self, values: list[ast.expr]) -> None:
         for value in values[:MAX_ARG_ROOTS]:
@@ -695,7 +696,9 @@ def _reads_column(node: ast.AST, functions: set[int]) -> bool:
 
 
 _PATH_CALLS = frozenset({("Path",), ("os", "path", "join"), ("pathlib", "Path"), ("os", "getenv"), ("int",),
-                         ("float",), ("str",), ("range",), ("dict",), ("list",), ("set",), ("tuple",)})
+                         ("float",), ("str",), ("range",), ("dict",), ("list",), ("set",), ("tuple",),
+                         ("datetime",), ("date",), ("timedelta",), ("datetime", "datetime"), ("datetime", "date"),
+                         ("datetime", "timedelta")})
 
 
 def _assigns_literal(statement: ast.stmt) -> bool:
@@ -720,9 +723,15 @@ def _literal(node: ast.AST, depth: int) -> bool:
         return _literal(node.operand, depth + 1)
     if isinstance(node, ast.BinOp):
         return all(isinstance(n, ast.Name) or _literal(n, depth + 1) for n in (node.left, node.right))
-    if isinstance(node, ast.Call) and path_of(node.func) in _PATH_CALLS:
+    if isinstance(node, ast.Call) and (path_of(node.func) in _PATH_CALLS or _formats_a_string(node)):
         return all(isinstance(a, ast.Name) or _literal(a, depth + 1) for a in node.args)
     return False
+
+
+def _formats_a_string(node: ast.Call) -> bool:
+    """`"s3://{}/{}".format(bucket, prefix)`."""
+    func = node.func
+    return isinstance(func, ast.Attribute) and func.attr == "format" and isinstance(func.value, ast.Constant)
 
 
 _SCALAR_FIELDS = frozenset({"ctx", "id", "attr", "name", "asname", "module", "level", "kind", "type_comment",

@@ -28,6 +28,7 @@ _CHANGES = frozenset({"data_preprocessing", "feature_engineering"})
 _WRITES = re.compile(r"(to_(?!frame|numpy|list|dict|string|markdown)|save|dump|write|export|upload|put)")
 _RESULT_KINDS = frozenset({"metrics", "predictions"})
 _SHOWN_RESULTS = _RESULT_KINDS | {"history"}
+_NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
@@ -561,10 +562,10 @@ class CellScorer:
 
     def _subject_kind(self, root: str) -> str | None:
         """The kind of what a call shows or plots; a table named for results (`feature_importances`,
-        `val_preds`) shows results."""
+        `val_preds`) shows results, one named for a submission shows output."""
         kind = self.scope.kind_of((root,))
         if kind == "dataframe":
-            return next((named for named in self.signals.kinds_of_name(root) if named in _RESULT_KINDS), kind)
+            return next((named for named in self.signals.kinds_of_name(root) if named in _NAMED_TABLES), kind)
         return kind
 
     def _attribute(self, path: Path_, stmt: int, shown: bool) -> None:

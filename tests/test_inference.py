@@ -513,6 +513,81 @@ def test_an_enormous_cell_is_read_from_its_head():
     assert "data_collection" in result["stages"]
 
 
+# --- results and output: what is done with a model's scores and predictions -----------------------
+
+
+def test_a_plot_of_a_training_history_evaluates():
+    cells = infer_cells([
+        code("import matplotlib.pyplot as plt"),
+        code("plt.plot(history.history['loss'])\nplt.plot(history.history['val_loss'])\nplt.show()"),
+        code("plt.plot(np.arange(10), df['sales'])\nplt.show()"),
+    ])
+    assert cells[1]["stages"] == ["evaluation", "visualization"]
+    assert "history" in reasons_of(cells[1], "evaluation")
+    assert cells[2]["stages"] == ["exploration", "visualization"]
+
+
+def test_a_plot_that_reads_a_confusion_matrix_evaluates():
+    (stages,) = stages_of(code(
+        "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
+        "fig = plt.figure()\nax = fig.add_subplot(111)\nax.matshow(norm_conf_mx)\nplt.show()"))
+    assert stages == ["evaluation", "visualization"]
+
+
+def test_a_table_of_scores_is_read_as_results_though_it_is_a_dataframe():
+    stages = stages_of(
+        code("import pandas as pd"),
+        code("scores_df = pd.DataFrame(rows, columns=['model', 'accuracy'])"),
+        code("scores_df.sort_values('accuracy')"),
+        code("scores_df"),
+    )
+    assert stages[1:] == [["evaluation"], ["evaluation"], ["evaluation"]]
+
+
+def test_a_helper_that_scores_a_model_it_is_given_trains_and_evaluates():
+    stages = stages_of(
+        code("from sklearn.linear_model import LogisticRegression\ndef score(clf):\n    return cross_val(clf)"),
+        code("score(LogisticRegression(C=0.02))"),
+    )
+    assert stages[1] == ["training", "evaluation"]
+
+
+def test_test_set_predictions_stay_output_in_the_cells_after():
+    stages = stages_of(
+        code("import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier"),
+        code("model = RandomForestClassifier().fit(X_train, y_train)"),
+        code("predictions = model.predict(X_test)"),
+        code("preds_df = pd.DataFrame(predictions)\npreds_df.head()"),
+        code("submission = pd.DataFrame({'id': ids})\nsubmission['target'] = predictions"),
+        code("submission"),
+    )
+    assert stages[2:] == [["deployment"], ["deployment"], ["deployment"], ["deployment"]]
+
+
+def test_turning_on_a_plotting_library_in_the_notebook_is_setup():
+    (stages,) = stages_of(code("import pyLDAvis\nimport pyLDAvis.gensim\npyLDAvis.enable_notebook()"))
+    assert stages == ["setup"]
+
+
+def test_a_helper_named_get_something_reads_data_only_when_its_name_ends_with_the_data():
+    stages = stages_of(
+        code("def get_data():\n    return pd.read_csv('train.csv')"),
+        code("train = get_data()"),
+        code("train_iter = get_data_iter(generator, 128, labels, images, 64)"),
+    )
+    assert "data_collection" in stages[1]
+    assert "data_collection" not in stages[2]
+
+
+def test_a_cell_of_paths_dates_and_cleanups_configures_the_notebook():
+    stages = stages_of(
+        code("from datetime import datetime\nbaseline_prefix = prefix + '/baselining'\n"
+             "baseline_uri = 's3://{}/{}'.format(bucket, baseline_prefix)\nactual_date = datetime(2019, 2, 1)"),
+        code("!rm -r $spect_dir"),
+    )
+    assert stages == [["setup"], ["setup"]]
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 
