@@ -146,6 +146,8 @@ def _tagged_stages(cell: Mapping, signals: Signals) -> list[str]:
     namespace = metadata.get("mllens") if isinstance(metadata, Mapping) else None
     tag = namespace.get("stage") if isinstance(namespace, Mapping) else None
     values = [tag] if isinstance(tag, str) else tag if isinstance(tag, list) else []
+    if not values:
+        return []
     names = {str(v).strip().lower().replace(" ", "_").replace("-", "_") for v in values if isinstance(v, str)}
     return [stage for stage in signals.stages if stage in names]
 
