@@ -9,7 +9,8 @@ ratio audit/baseline (target <= 1.5), the speed-up of --jobs 2 over --jobs 1 (ta
 cores), and the peak memory of a whole `mllens audit --format json` run (target < 250 MB).
 
 Times are taken in this process after every import (importing nbformat, jsonschema or IPython costs
-seconds here and is the same for any run), best of --repeat runs. Peak memory is measured in a fresh
+seconds here and is the same for any run), best of --repeat runs; the baseline and the two audits
+take turns, so that drift in a shared machine's speed weighs on them alike. Peak memory is measured in a fresh
 process running the real command line: its own peak RSS (`ru_maxrss` of RUSAGE_SELF) plus, with
 --jobs 2, that of its largest worker (RUSAGE_CHILDREN) times the number of workers, an upper bound
 because forked workers share pages with the parent.
@@ -108,13 +109,17 @@ def breakdown(paths: list[Path], lens) -> dict[str, float]:
     return spent
 
 
-def best_time(run, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
+def best_times(runs: dict, repeat: int) -> tuple[dict[str, float], dict[str, object]]:
+    """The best time of each run and its last result, the runs taking turns (baseline, audit,
+    baseline, ...) so that a machine that slows down or speeds up meanwhile weighs on all alike."""
+    best = {name: float("inf") for name in runs}
+    results: dict[str, object] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for name, run in runs.items():
+            start = time.perf_counter()
+            results[name] = run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best, results
 
 
 def peak_memory_mb(corpora: Path, jobs: int) -> tuple[float, float]:
@@ -152,10 +157,14 @@ def main() -> int:
     count = len(paths)
     baseline(paths)  # warms the file cache and IPython's caches for both sides
 
-    t_base, cells = best_time(lambda: baseline(paths), args.repeat)
-    t_one, report = best_time(lambda: Auditor(jobs=1).run([str(corpora)], lens), args.repeat)
-    t_two, report_two = best_time(lambda: Auditor(jobs=2).run([str(corpora)], lens), args.repeat)
-    same = json.dumps(report, sort_keys=True) == json.dumps(report_two, sort_keys=True)
+    best, results = best_times({
+        "baseline": lambda: baseline(paths),
+        "jobs 1": lambda: Auditor(jobs=1).run([str(corpora)], lens),
+        "jobs 2": lambda: Auditor(jobs=2).run([str(corpora)], lens),
+    }, args.repeat)
+    t_base, t_one, t_two = best["baseline"], best["jobs 1"], best["jobs 2"]
+    cells, report = results["baseline"], results["jobs 1"]
+    same = json.dumps(report, sort_keys=True) == json.dumps(results["jobs 2"], sort_keys=True)
     spent = breakdown(paths, lens)
     own_one, total_one = peak_memory_mb(corpora, 1)
     own_two, total_two = peak_memory_mb(corpora, 2)

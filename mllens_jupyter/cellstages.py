@@ -368,7 +368,7 @@ class CellScorer:
         stages = self._phase_stages()
         if any(scores.strength(stage) >= self.weights.strong for stage in stages):
             return
-        for stage in _CHANGES.intersection(stages):
+        for stage in [s for s in stages if s in _CHANGES]:
             if scores.stmts.get(stage, set()) & self.kept:
                 continue
             for reason, weight in scores.by_stage[stage].items():

@@ -415,22 +415,37 @@ class Screened:
 class ScreenSet:
     """Which of several screened patterns a text may match, found by testing the text for each of
     their required words (plain substring tests, much faster than one regular expression of all the
-    words); each pattern not ruled out still has to be searched."""
+    words); each pattern not ruled out still has to be searched. In a text short beside the number
+    of words, only the words whose first three letters occur in it are tested."""
 
     def __init__(self, patterns: list[Screened]) -> None:
         self.always = frozenset(i for i, p in enumerate(patterns) if p.required is None)
         words = sorted({word for p in patterns if p.required for word in p.required})
         self.words = [(word, frozenset(i for i, p in enumerate(patterns) if p.required and word in p.required))
                       for word in words]
+        self.by_start: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        for word, found in self.words:
+            self.by_start.setdefault(word[:MIN_REQUIRED_CHARS], []).append((word, found))
+        self.starts = frozenset(self.by_start)
 
     def candidates(self, text: str) -> frozenset[int]:
         """Indexes of the patterns one of whose required words the text holds."""
         folded = _folded(text)
         found = set(self.always)
-        for word, patterns in self.words:
+        for word, patterns in self._words_to_test(folded):
             if word in folded:
                 found |= patterns
         return frozenset(found)
+
+    def _words_to_test(self, folded: str) -> Iterator[tuple[str, frozenset[int]]]:
+        if len(folded) > SHORT_TEXT_PER_WORD * len(self.words):
+            return iter(self.words)
+        width = MIN_REQUIRED_CHARS
+        present = self.starts.intersection([folded[i:i + width] for i in range(len(folded) - width + 1)])
+        return (entry for start in present for entry in self.by_start[start])
+
+
+SHORT_TEXT_PER_WORD = 4  # a text is short when it has fewer characters than 4 per word to test
 
 
 @lru_cache(maxsize=64)

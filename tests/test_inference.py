@@ -641,9 +641,11 @@ def test_infer_gives_the_same_reasons_in_every_run(tmp_path):
               "estimator.set_hyperparameters(epochs=epochs, optimizer=optimizer, learning_rate=lr, wd=0.1)\n"
               "acc, f1, auc, rmse = 0.9, 0.8, 0.7, 0.1\nprint(acc, f1, auc, rmse)")
     path = tmp_path / "ties.ipynb"
-    path.write_text(json.dumps(make_notebook([code(source), code("print(acc, f1, auc, rmse)")])))
+    shaped = ("import matplotlib.pyplot as plt\npart = part[part.x > 0]\npart['ratio'] = part['a'] / part['b']\n"
+              "plt.scatter(part['ratio'], part['y'])\nplt.show()")
+    path.write_text(json.dumps(make_notebook([code(source), code("print(acc, f1, auc, rmse)"), code(shaped)])))
     outputs = set()
-    for seed in ("1", "2", "3", "4"):
+    for seed in map(str, range(1, 9)):
         done = subprocess.run([sys.executable, "-m", "mllens_jupyter", "infer", str(path), "--format", "json"],
                               capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})
         assert done.returncode == 0, done.stderr
