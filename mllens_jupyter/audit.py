@@ -180,19 +180,25 @@ def rare_collection() -> Iterator[None]:
     millions of short-lived objects that reference counting frees (syntax trees hold no cycles):
     at the default threshold the collector spends a tenth of the audit scanning the heap for
     nothing. The setting is restored afterwards."""
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], GC_THRESHOLD), *old[1:])
+    old = _collect_rarely()
     try:
         yield
     finally:
         gc.set_threshold(*old)
 
 
+def _collect_rarely() -> tuple[int, int, int]:
+    """Raise the collector's first threshold to GC_THRESHOLD; the thresholds it had."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_THRESHOLD), *old[1:])
+    return old
+
+
 def _init_worker(lens_source: str) -> None:
     global _WORKER_LENS
     _WORKER_LENS = load_lens(lens_source)
     warm_up(_WORKER_LENS)
-    rare_collection().__enter__()  # a worker only audits, for as long as it lives
+    _collect_rarely()  # a worker only audits, for as long as it lives
 
 
 def _audit_batch(paths: list[str]) -> list[Result]:

@@ -54,7 +54,7 @@ class Scores:
     stmts: dict[str, set[int]] = field(default_factory=dict)
     glances: dict[str, dict[str, float]] = field(default_factory=dict)
     installs_only: bool = False
-    purposes: set[str] = field(default_factory=set)
+    intended: set[str] = field(default_factory=set)
 
     def add(self, stage: str, weight: float, reason: str, stmt: int = CELL_WIDE, glance: bool = False) -> None:
         reasons = (self.glances if glance else self.by_stage).setdefault(stage, {})
@@ -80,7 +80,7 @@ class Scores:
         return [reason for reason, _ in ranked[:MAX_REASONS]]
 
     def drop(self, stage: str) -> None:
-        self.purposes.discard(stage)
+        self.intended.discard(stage)
         self.by_stage.pop(stage, None)
         self.stmts.pop(stage, None)
 
@@ -288,7 +288,6 @@ class CellScorer:
         self.made: dict[str, int] = {}
         self.kept: set[int] = set()
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
-        self.read_names: set[str] = set()
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
@@ -296,7 +295,6 @@ class CellScorer:
         self.made = _made_names(facts)
         self.kept = _kept_changes(facts, self.scope.earlier)
         self.purposes = self._purposes(facts)
-        self.read_names = {root for call in facts.calls[:MAX_FACTS] for root in (call.path[0], *call.arg_roots)}
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
             weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
@@ -319,15 +317,15 @@ class CellScorer:
         self._from_outputs(facts)
         self._names(facts)
         self._text_rules(facts)
-        self._finish(mostly_imports)
+        self._finish(facts, mostly_imports)
         self._remember_outputs(facts)
         return self.scores
 
     # --- weighing the evidence of the whole cell -------------------------------------------------
 
-    def _finish(self, mostly_imports: bool) -> None:
+    def _finish(self, facts: CellFacts, mostly_imports: bool) -> None:
         self._take_glances()
-        self._plots_alone()
+        self._plots_alone(facts)
         self._shaped_for_a_plot()
         self._drop_incidental()
         if not mostly_imports:
@@ -346,12 +344,13 @@ class CellScorer:
             for reason, weight in reasons.items():
                 self.scores.add(stage, weight, reason)
 
-    def _plots_alone(self) -> None:
+    def _plots_alone(self, facts: CellFacts) -> None:
         """A plot of nothing known, in a cell that shows no phase, looks at data; or evaluates, when
         the cell reads results (`conf_mx`, `history`, `val_preds`)."""
         rule = self.weights.plots_alone
         if rule and self.scores.confidence("visualization") >= self.signals.threshold and not self._phase_stages():
-            results = sorted(name for name in self.read_names if self._is_result(name))
+            read = {root for call in facts.calls[:MAX_FACTS] for root in (call.path[0], *call.arg_roots)}
+            results = sorted(name for name in read if self._is_result(name))
             stage, weight = ("evaluation", rule[1]) if results else rule
             reason = f"plots results {', '.join(results[:3])}" if results else "plots data"
             for stmt in self.scores.stmts.get("visualization", ()):
@@ -385,7 +384,7 @@ class CellScorer:
             return
         statements = set().union(*(self.scores.stmts.get(s, ()) for s in stages))
         for stage in stages:
-            if stage in strong or stage in self.scores.purposes:
+            if stage in strong or stage in self.scores.intended:
                 continue
             serving = self.scores.stmts.get(stage, set())
             if len(serving) < self.weights.secondary_statements or \
@@ -446,7 +445,7 @@ class CellScorer:
             if not matched and binding is None and len(raw) == 1 and raw[0] not in BUILTINS:
                 matched = self._helper(raw[0], f"calls {raw[0]}", call.stmt)
                 if not call.used:
-                    self.scores.purposes.update(rule.stage for rule in matched)
+                    self.scores.intended.update(rule.stage for rule in matched)
         if matched or name in self.signals.subject_calls:
             self._subjects(call, name, matched)
         for kwarg in dict.fromkeys(call.kwargs):
@@ -473,7 +472,7 @@ class CellScorer:
             return [rule for rule in rules if rule.stage != "exploration"]
         results = self._results_worked_on(rules, call)
         if results:
-            rules = [Rule(results, rule.weight) if rule.stage in _ON_DATA else rule for rule in rules]
+            rules = _restaged(rules, results)
         if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
             return rules
         return [Rule("exploration", rule.weight) if rule.stage in _CHANGES and rule.weight < self.weights.strong
@@ -553,7 +552,7 @@ class CellScorer:
                     self._is_glance((root,), "", frozenset(), call.stmt)
                 self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
                 if verb == "shows" and kind in _SHOWN_RESULTS:
-                    self.scores.purposes.add(stage)
+                    self.scores.intended.add(stage)
 
     def _is_result(self, name: str) -> bool:
         """Whether a name holds results: by what it was made of, or by what it is called."""
@@ -584,7 +583,7 @@ class CellScorer:
         rules = rules or self.signals.attributes.get((ANY_KIND, path[-1]), ())
         rules = [rule for rule in rules if shown or not rule.shown]
         if self._is_result(path[0]):
-            rules = [Rule("evaluation", rule.weight) if rule.stage in _ON_DATA else rule for rule in rules]
+            rules = _restaged(rules, "evaluation")
         glance = self._is_glance(path, path[-1], self.weights.glance_attributes, stmt)
         self._add_rules(rules, f"reads {qualname(path)}", stmt, glance=glance)
 
@@ -749,6 +748,11 @@ def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
     kept.update(stmt for target, value, _, stmt in facts.assigns
                 if value and value[0] == target and target.lower() in earlier)
     return kept
+
+
+def _restaged(rules: list[Rule], stage: str) -> list[Rule]:
+    """Rules that look at or change data, read as serving `stage` (results looked at evaluate)."""
+    return [Rule(stage, rule.weight) if rule.stage in _ON_DATA else rule for rule in rules]
 
 
 def _short(text: str, limit: int = 60) -> str:
