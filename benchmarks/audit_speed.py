@@ -8,14 +8,22 @@ Printed: notebooks per second of the baseline and of the audit with --jobs 1 and
 ratio audit/baseline (target <= 1.5), the speed-up of --jobs 2 over --jobs 1 (target >= 1.6 on two
 cores), and the peak memory of a whole `mllens audit --format json` run (target < 250 MB).
 
-Times are taken in this process after every import (importing nbformat, jsonschema or IPython costs
-seconds here and is the same for any run), best of --repeat runs; the baseline and the two audits
-take turns, so that drift in a shared machine's speed weighs on them alike. Peak memory is measured in a fresh
+Every timed run happens in a process forked, after every import and after the tables are loaded,
+from one that never audits (importing nbformat, jsonschema or IPython costs seconds here and is the
+same for any run). So each run starts as `mllens audit` does, remembering nothing from an earlier
+run: what it learns on the way (names, headings, parsed cells) counts only within the run.
+
+The ratio is measured in pairs: the corpus is cut into chunks of --chunk notebooks, and a process
+goes through them in order, running each chunk by the baseline and by `Auditor(jobs=1)` one right
+after the other (which goes first alternates). Of --repeat such rounds, each side's time is the sum
+over chunks of its best time on the chunk. A shared machine's speed drifts by tens of percent within
+a minute; measured this way, the drift weighs on both sides of every pair alike. The speed-up of
+--jobs 2 is measured on whole-corpus runs, best of --repeat, the two audits taking turns. Peak memory is measured in a fresh
 process running the real command line: its own peak RSS (`ru_maxrss` of RUSAGE_SELF) plus, with
 --jobs 2, that of its largest worker (RUSAGE_CHILDREN) times the number of workers, an upper bound
 because forked workers share pages with the parent.
 
-    python benchmarks/audit_speed.py [--shared ../shared] [--repeat 3]
+    python benchmarks/audit_speed.py [--shared ../shared] [--repeat 3] [--chunk 25]
 """
 
 from __future__ import annotations
@@ -109,17 +117,78 @@ def breakdown(paths: list[Path], lens) -> dict[str, float]:
     return spent
 
 
-def best_times(runs: dict, repeat: int) -> tuple[dict[str, float], dict[str, object]]:
-    """The best time of each run and its last result, the runs taking turns (baseline, audit,
-    baseline, ...) so that a machine that slows down or speeds up meanwhile weighs on all alike."""
-    best = {name: float("inf") for name in runs}
-    results: dict[str, object] = {}
-    for _ in range(repeat):
-        for name, run in runs.items():
+def in_fresh_process(function, *args):
+    """`function(*args)` run in a child forked from this process, its result (JSON) sent back. The
+    parent never audits, so every run starts as `mllens audit` would: imports done and tables
+    loaded, but nothing remembered from an earlier run (names, headings, parsed cells)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "w") as out:
+                json.dump(function(*args), out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read) as received:
+        text = received.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not text:
+        raise RuntimeError(f"the measuring process failed (status {status})")
+    return json.loads(text)
+
+
+def _paired_round(chunks: list[list[str]], audit_first: bool) -> dict[str, list[float]]:
+    """One run over the corpus, chunk by chunk, baseline and audit one right after the other."""
+    from mllens_jupyter.audit import Auditor
+
+    sides = {
+        "baseline": lambda part: baseline([Path(p) for p in part]),
+        "audit": lambda part: Auditor(jobs=1).run(part, LENS[0]),
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for index, part in enumerate(chunks):
+        order = list(sides) if (index % 2 == 0) != audit_first else list(reversed(sides))
+        for name in order:
             start = time.perf_counter()
-            results[name] = run()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best, results
+            sides[name](part)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def paired_times(paths: list[Path], repeat: int, chunk: int) -> tuple[float, float]:
+    """(baseline, audit --jobs 1) seconds: per chunk of notebooks, the best of `repeat` runs of each,
+    summed over the chunks. Each round is one fresh process going through the corpus in order."""
+    chunks = [[str(p) for p in paths[i:i + chunk]] for i in range(0, len(paths), chunk)]
+    rounds = [in_fresh_process(_paired_round, chunks, turn % 2 == 1) for turn in range(repeat)]
+    return tuple(sum(min(r[side][i] for r in rounds) for i in range(len(chunks)))
+                 for side in ("baseline", "audit"))
+
+
+def _timed_audit(paths: list[str], jobs: int) -> tuple[float, dict]:
+    from mllens_jupyter.audit import Auditor
+
+    start = time.perf_counter()
+    report = Auditor(jobs=jobs).run(paths, LENS[0])
+    return time.perf_counter() - start, report
+
+
+def whole_runs(corpora: Path, repeat: int) -> tuple[float, float, dict, bool]:
+    """Best seconds of whole-corpus audits with --jobs 1 and --jobs 2 (taking turns, each in a fresh
+    process), the --jobs 1 report, and whether the two reports are identical."""
+    best, reports = {1: float("inf"), 2: float("inf")}, {}
+    for _ in range(repeat):
+        for jobs in best:
+            seconds, reports[jobs] = in_fresh_process(_timed_audit, [str(corpora)], jobs)
+            best[jobs] = min(best[jobs], seconds)
+    same = json.dumps(reports[1], sort_keys=True) == json.dumps(reports[2], sort_keys=True)
+    return best[1], best[2], reports[1], same
+
+
+LENS: list = []
 
 
 def peak_memory_mb(corpora: Path, jobs: int) -> tuple[float, float]:
@@ -143,39 +212,39 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared folder (has corpora/)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
+    parser.add_argument("--chunk", type=int, default=25, help="notebooks per chunk of the paired baseline/audit runs")
     args = parser.parse_args()
     corpora = args.shared.resolve() / "corpora"
     if not corpora.is_dir():
         print(f"audit_speed: no corpora at {corpora} (give --shared)", file=sys.stderr)
         return 2
 
-    from mllens_jupyter.audit import Auditor
+    from mllens_jupyter.audit import warm_up
     from mllens_jupyter.lens import get_lens
 
     lens = get_lens()
+    LENS.append(lens)
     paths = notebook_paths(corpora)
     count = len(paths)
-    baseline(paths)  # warms the file cache and IPython's caches for both sides
+    cells = baseline(paths)  # warms the file cache and IPython's caches for both sides
+    warm_up(lens)  # loads the tables, as `mllens audit` does before its first notebook
 
-    best, results = best_times({
-        "baseline": lambda: baseline(paths),
-        "jobs 1": lambda: Auditor(jobs=1).run([str(corpora)], lens),
-        "jobs 2": lambda: Auditor(jobs=2).run([str(corpora)], lens),
-    }, args.repeat)
-    t_base, t_one, t_two = best["baseline"], best["jobs 1"], best["jobs 2"]
-    cells, report = results["baseline"], results["jobs 1"]
-    same = json.dumps(report, sort_keys=True) == json.dumps(results["jobs 2"], sort_keys=True)
-    spent = breakdown(paths, lens)
+    t_base, t_one = paired_times(paths, args.repeat, max(1, args.chunk))
+    t_whole, t_two, report, same = whole_runs(corpora, args.repeat)
+    spent = in_fresh_process(breakdown, paths, lens)
     own_one, total_one = peak_memory_mb(corpora, 1)
     own_two, total_two = peak_memory_mb(corpora, 2)
 
-    ratio, speedup = t_one / t_base, t_one / t_two
+    ratio, speedup = t_one / t_base, t_whole / t_two
     summary = report["summary"]
     print(f"corpus: {corpora} — {count} notebooks, {cells} code cells parsed by the baseline; "
           f"audit: {summary['notebooks']} audited, {summary['unreadable']} unreadable; cpus: {os.cpu_count()}")
-    print(f"baseline (read + json.loads + transform_cell + ast.parse): {t_base:6.2f} s  {count / t_base:7.1f} notebooks/s")
-    print(f"audit --jobs 1:                                            {t_one:6.2f} s  {count / t_one:7.1f} notebooks/s")
-    print(f"audit --jobs 2:                                            {t_two:6.2f} s  {count / t_two:7.1f} notebooks/s")
+    print(f"in pairs, chunks of {args.chunk} notebooks:")
+    print(f"  baseline (read + json.loads + transform_cell + ast.parse): {t_base:6.2f} s  {count / t_base:7.1f} notebooks/s")
+    print(f"  audit --jobs 1:                                            {t_one:6.2f} s  {count / t_one:7.1f} notebooks/s")
+    print("whole corpus:")
+    print(f"  audit --jobs 1:                                            {t_whole:6.2f} s  {count / t_whole:7.1f} notebooks/s")
+    print(f"  audit --jobs 2:                                            {t_two:6.2f} s  {count / t_two:7.1f} notebooks/s")
     print("audit --jobs 1 time spent: " + ", ".join(f"{k} {v:.2f} s" for k, v in spent.items())
           + " (one instrumented pass)")
     print(f"ratio audit/baseline (jobs 1): {ratio:.2f}x  ({verdict(ratio <= TARGET_RATIO)} <= {TARGET_RATIO}x)")

@@ -25,6 +25,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _EMPHASIS = re.compile(r"[*_`]+")
 _MARKS = frozenset("#`~=-")  # the first character (after spaces) of a fence, heading or underline
+_MARKED_LINE = re.compile(r"^ *[#`~=-]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,15 @@ def plain(text: str) -> str:
 @lru_cache(maxsize=2048)
 def markdown_facts(text: str) -> MarkdownFacts:
     """The headings of a markdown cell, in order, and its other text."""
-    text = text[:MAX_TEXT_CHARS]
+    lines = text[:MAX_TEXT_CHARS].splitlines()
+    joined = "\n".join(lines)
+    if _MARKED_LINE.search(joined) is None:
+        return _with_html_headings([], joined)
     headings: list[Heading] = []
     body: list[str] = []
     in_fence = False
     previous = ""
-    for line in text.splitlines():
+    for line in lines:
         if line.lstrip(" ")[:1] not in _MARKS:
             if not in_fence:
                 body.append(line)
@@ -79,10 +83,15 @@ def markdown_facts(text: str) -> MarkdownFacts:
         elif heading is None:
             body.append(line)
         previous = line if heading is None else ""
-    body_text = "\n".join(body)
-    for level, inner in _HTML_HEADING.findall(body_text):
-        headings.append(Heading(int(level), plain(inner)[:MAX_TITLE_CHARS]))
-    return MarkdownFacts(tuple(h for h in headings if h.title), plain(_HTML_HEADING.sub(" ", body_text)))
+    return _with_html_headings(headings, "\n".join(body))
+
+
+def _with_html_headings(headings: list[Heading], body_text: str) -> MarkdownFacts:
+    if "<" in body_text:
+        for level, inner in _HTML_HEADING.findall(body_text):
+            headings.append(Heading(int(level), plain(inner)[:MAX_TITLE_CHARS]))
+        body_text = _HTML_HEADING.sub(" ", body_text)
+    return MarkdownFacts(tuple(h for h in headings if h.title), plain(body_text))
 
 
 def _line_heading(line: str, previous: str) -> Heading | str | None:

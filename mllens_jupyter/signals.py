@@ -96,7 +96,7 @@ class Signals:
     default_aliases: dict[str, str]
     canonical: PrefixTable
     kind_origins: PrefixTable
-    kind_names: list[tuple[re.Pattern, re.Pattern | None, str]]
+    kind_names: "NameKinds"
     keeping_kinds: frozenset[str]
     accessor_kinds: dict[str, str]
     calls: PrefixTable
@@ -163,11 +163,31 @@ class Signals:
         metrics)."""
         found = self._name_kinds.get(name)
         if found is None:
-            found = tuple(kind for pattern, exclude, kind in self.kind_names
-                          if pattern.fullmatch(name) and not (exclude and exclude.search(name)))
-            if len(self._name_kinds) < 50_000:
-                self._name_kinds[name] = found
+            found = self.kind_names.kinds(name)
+            remember(self._name_kinds, name, found)
         return found
+
+
+class NameKinds:
+    """The kinds that variables' names suggest. Each name pattern of each kind is screened by the
+    words it requires (see ScreenSet), so a name is matched only against the few patterns it may
+    match; a kind's `exclude` is applied last."""
+
+    def __init__(self, kinds: list[tuple[str, list[str], re.Pattern | None]]) -> None:
+        self.order = [kind for kind, _, _ in kinds]
+        self.excludes = {kind: exclude for kind, _, exclude in kinds if exclude is not None}
+        self.patterns = [(Screened(re.compile(name, re.IGNORECASE)), kind) for kind, names, _ in kinds for name in names]
+        self.screen = ScreenSet([pattern for pattern, _ in self.patterns])
+
+    def kinds(self, name: str) -> tuple[str, ...]:
+        """Every kind whose name patterns match the whole name, in the tables' order."""
+        patterns = self.patterns
+        found = {patterns[i][1] for i in self.screen.candidates(name) if patterns[i][0].pattern.fullmatch(name)}
+        if not found:
+            return ()
+        excludes = self.excludes
+        return tuple(kind for kind in self.order
+                     if kind in found and not (kind in excludes and excludes[kind].search(name)))
 
 
 MAX_MEMO = 50_000
@@ -504,7 +524,7 @@ def _patterns(rules: list[dict]) -> list[tuple[Screened, Rule]]:
             for spec in rules]
 
 
-def _kinds(kinds: dict) -> tuple[PrefixTable, list, frozenset[str], dict[str, str]]:
+def _kinds(kinds: dict) -> tuple[PrefixTable, NameKinds, frozenset[str], dict[str, str]]:
     origins = PrefixTable()
     names, accessors = [], {}
     for kind, spec in kinds.items():
@@ -515,10 +535,9 @@ def _kinds(kinds: dict) -> tuple[PrefixTable, list, frozenset[str], dict[str, st
         else:
             exclude = re.compile(spec["exclude"], re.IGNORECASE) if spec.get("exclude") else None
             if spec.get("names"):
-                alternatives = "|".join(f"(?:{pattern})" for pattern in spec["names"])
-                names.append((re.compile(alternatives, re.IGNORECASE), exclude, kind))
+                names.append((kind, spec["names"], exclude))
     keeping = frozenset(kind for kind, spec in kinds.items() if spec.get("keeps"))
-    return origins, names, keeping, accessors
+    return origins, NameKinds(names), keeping, accessors
 
 
 def _cell_weights(data: dict) -> CellWeights:
