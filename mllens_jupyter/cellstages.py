@@ -741,12 +741,23 @@ def _made_names(facts: CellFacts) -> dict[str, int]:
 
 def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
     """The statements that change data the notebook had before the cell: a column of an existing
-    frame, an existing frame filtered or rebuilt from itself, an in-place call."""
-    kept = {stmt for frame, _, _, stmt, _ in facts.columns if frame[0].lower() in earlier}
-    kept.update(stmt for name, stmt in facts.filtered if name.lower() in earlier)
-    kept.update(call.stmt for call in facts.calls if "inplace" in call.kwargs and call.path[0].lower() in earlier)
+    frame, an existing frame filtered or rebuilt from itself, an in-place call. A name the cell has
+    already bound anew from other data (`temp = df[cols]`, then `temp = temp.fillna(0)`) holds the
+    cell's own data from then on."""
+    remade: dict[str, int] = {}
+    for target, value, _, stmt in facts.assigns:
+        if not value or value[0] != target:
+            remade.setdefault(target.lower(), stmt)
+
+    def changes_earlier(name: str, stmt: int) -> bool:
+        low = name.lower()
+        return low in earlier and remade.get(low, stmt) >= stmt
+
+    kept = {stmt for frame, _, _, stmt, _ in facts.columns if changes_earlier(frame[0], stmt)}
+    kept.update(stmt for name, stmt in facts.filtered if changes_earlier(name, stmt))
+    kept.update(call.stmt for call in facts.calls if "inplace" in call.kwargs and changes_earlier(call.path[0], call.stmt))
     kept.update(stmt for target, value, _, stmt in facts.assigns
-                if value and value[0] == target and target.lower() in earlier)
+                if value and value[0] == target and changes_earlier(target, stmt))
     return kept
 
 

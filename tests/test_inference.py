@@ -197,6 +197,16 @@ def test_a_heading_carries_its_stage_to_the_code_under_it_until_the_next_heading
     assert cells[1]["stages"] == ["setup"]
 
 
+def test_headings_are_found_whatever_the_line_breaks_and_html_headings_too():
+    from mllens_jupyter.markdown_signals import markdown_facts
+
+    facts = markdown_facts("Intro text\r## Feature engineering\r\nMore text\r\n<h3>Model training</h3>")
+    assert [(h.level, h.title) for h in facts.headings] == [(2, "Feature engineering"), (3, "Model training")]
+    assert facts.body == "Intro text More text"
+    plain = markdown_facts("Just prose, with a <b>bold</b> word\nand no heading.")
+    assert plain.headings == () and plain.body == "Just prose, with a bold word and no heading."
+
+
 def test_a_heading_does_not_turn_an_import_cell_into_its_stage():
     cells = infer_cells([md("## Training"), code("import torch\nimport torch.nn as nn")])
     assert cells[1]["stages"] == ["setup"]
@@ -577,6 +587,39 @@ def test_a_helper_named_get_something_reads_data_only_when_its_name_ends_with_th
     )
     assert "data_collection" in stages[1]
     assert "data_collection" not in stages[2]
+
+
+def test_data_the_cell_takes_afresh_and_reshapes_for_a_plot_is_looked_at_not_prepared():
+    plotted = ("temp = people[['location', 'industry']].fillna('Missing')\n"
+               "temp = temp.applymap(lambda x: x if x == 'Missing' else 'Available')\n"
+               "shares = temp.groupby('location').size() / len(temp.index)\n"
+               "shares.plot(kind='bar')\nplt.show()")
+    kept = "people = people.fillna('Missing')\npeople.groupby('location').size().plot(kind='bar')\nplt.show()"
+    stages = stages_of(
+        code("import pandas as pd\nimport matplotlib.pyplot as plt\npeople = pd.read_csv('people.csv')"),
+        code("temp = people.head()"),
+        code(plotted),
+        code(kept),
+    )
+    assert stages[2] == ["exploration", "visualization"]
+    assert "data_preprocessing" in stages[3]
+
+
+def test_helpers_named_for_accuracy_and_for_saving_predictions():
+    stages = stages_of(
+        code("def acc(preds, targs):\n    return (preds == targs).mean()"),
+        code("def save_pred(pred, fname='submission.csv'):\n    write(pred, fname)"),
+        code("save_pred(pred_t, 'protein_classification.csv')"),
+        code("def get_model_results(lda, corpus):\n    return lda.get_document_topics(corpus)"),
+    )
+    assert stages[0] == ["evaluation"]
+    assert stages[1] == stages[2] == ["deployment"]
+    assert "training" not in stages[3]
+
+
+def test_image_augmentation_prepares_data():
+    (stages,) = stages_of(code("import imgaug.augmenters as iaa\naugmentation = iaa.Sequential([iaa.Fliplr(0.5)])"))
+    assert stages == ["data_preprocessing"]
 
 
 def test_a_cell_of_paths_dates_and_cleanups_configures_the_notebook():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -127,3 +129,18 @@ def test_screened_rules_match_exactly_where_their_patterns_do(text):
     for screened, _, _ in signals.headings:
         expected = screened.pattern.search(text)
         assert bool(screened.search(text)) == bool(expected)
+
+
+@pytest.mark.parametrize("name", ["df", "df2", "train_df", "scores_df", "clf", "rf3", "lr", "logreg_cv", "xgb_model",
+                                  "y_pred", "preds_test", "hist", "conf_mx", "fi", "cm", "f1", "r2", "oof_train",
+                                  "data_path", "train_loader", "sub", "submission", "spark", "x", "plt", "Model_V2"])
+def test_screened_name_kinds_match_every_pattern_of_every_kind(name):
+    """The kinds a name suggests are found by screening on required words; the answer must be the one
+    that matching the name against every pattern of every kind gives."""
+    kinds = yaml.safe_load(default_signals_path().read_text(encoding="utf-8"))["kinds"]
+    expected = tuple(
+        kind for kind, spec in kinds.items()
+        if not spec.get("accessor") and any(re.fullmatch(p, name, re.IGNORECASE) for p in spec.get("names", []))
+        and not (spec.get("exclude") and re.search(spec["exclude"], name, re.IGNORECASE))
+    )
+    assert load_signals().kind_names.kinds(name) == expected
