@@ -243,7 +243,7 @@ class Scope:
             self._bind(target, None)
             return
         resolved, binding = self.resolve(value)
-        kind = self._value_kind(target, value, hint, binding)
+        kind = self._value_kind(target, value, hint, binding) or self.signals.kind_of_name(target)
         if binding is None and len(value) == 1:
             self._bind(target, None)
             return
@@ -693,11 +693,19 @@ class CellScorer:
     def _targets(self, facts: CellFacts) -> None:
         """What the names a cell assigns say it makes (`X_train`: data prepared for a model)."""
         for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
-            if not value or self._is_prediction(value):
+            if not value or self._is_prediction(value) or self._is_read(value):
                 continue
             for pattern, rule in self.signals.targets:
                 if pattern.fullmatch(target):
                     self._add(rule.stage, rule.weight, f"makes {target}", stmt)
+
+    def _is_read(self, value: Path_) -> bool:
+        """Whether a value is read from a file or a store (`X_train = pd.read_csv(...)` collects data,
+        it does not prepare it)."""
+        if value[-1] != CALL:
+            return False
+        rules = self.signals.calls.lookup(self.scope.name(self.scope.resolve(value)[0]))[1]
+        return any(rule.stage == "data_collection" for rule in rules)
 
     @staticmethod
     def _is_prediction(value: Path_) -> bool:

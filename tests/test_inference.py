@@ -617,6 +617,26 @@ def test_helpers_named_for_accuracy_and_for_saving_predictions():
     assert "training" not in stages[3]
 
 
+def test_model_inputs_read_from_files_are_collected_not_prepared():
+    stages = stages_of(
+        code("import pandas as pd"),
+        code("X_train = pd.read_csv('X_train.csv')\ny_train = pd.read_csv('y_train.csv')"),
+        code("X = train.drop('label', axis=1)"),
+    )
+    assert stages[1] == ["data_collection"]
+    assert "data_preprocessing" in stages[2]
+
+
+def test_a_table_named_as_one_and_reshaped_is_still_a_table_when_shown():
+    stages = stages_of(
+        code("df = to_dataframe(files)"),
+        code("top = df[['job', 'pay']].sort_values('pay')[:10]"),
+        code("top"),
+        code("from collections import Counter\nCounter(words).most_common(10)"),
+    )
+    assert stages[2] == stages[3] == ["exploration"]
+
+
 def test_image_augmentation_prepares_data():
     (stages,) = stages_of(code("import imgaug.augmenters as iaa\naugmentation = iaa.Sequential([iaa.Fliplr(0.5)])"))
     assert stages == ["data_preprocessing"]
