@@ -158,11 +158,13 @@ _WORKER_LENS: Lens | None = None
 
 
 def warm_up(lens: Lens) -> None:
-    """Load the inference tables once, so that forked workers inherit them instead of each loading them.
+    """Load the inference tables and compile the metadata schema once, so that forked workers
+    inherit them instead of each doing it.
 
     Never raises: if inference is broken, every notebook reports the failure as its own reason.
     """
     cells = [{"cell_type": "code", "metadata": {}, "source": "import pandas as pd\ndf = pd.read_csv('data.csv')"}]
+    namespace_errors({"schema_version": 1})
     try:
         inference = _inference_module()
         inference.infer_notebook({"cells": cells, "metadata": {}}, lens)

@@ -154,6 +154,8 @@ def _tagged_stages(cell: Mapping, signals: Signals) -> list[str]:
 
 def _result(index: int, cell_type: str, scores: Scores, signals: Signals) -> dict[str, Any]:
     scored = scores.by_stage
+    if not scored:
+        return {"index": index, "cell_type": cell_type, "stages": [], "confidence": {}, "reasons": {}}
     confidence = {stage: round(scores.confidence(stage), 2) for stage in signals.stages if stage in scored}
     stages = [stage for stage in confidence if confidence[stage] >= signals.threshold]
     return {
