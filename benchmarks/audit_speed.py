@@ -18,8 +18,9 @@ goes through them in order, running each chunk by the baseline and by `Auditor(j
 after the other (which goes first alternates). Of --repeat such rounds, each side's time is the sum
 over chunks of its best time on the chunk. A shared machine's speed drifts by tens of percent within
 a minute; measured this way, the drift weighs on both sides of every pair alike. The speed-up of
---jobs 2 is measured on whole-corpus runs, best of --repeat, the two audits taking turns. Peak memory is measured in a fresh
-process running the real command line: its own peak RSS (`ru_maxrss` of RUSAGE_SELF) plus, with
+--jobs 2 is measured on whole-corpus runs, best of --repeat, the two audits taking turns.
+
+Peak memory is measured in a fresh process running the real command line: its own peak RSS (`ru_maxrss` of RUSAGE_SELF) plus, with
 --jobs 2, that of its largest worker (RUSAGE_CHILDREN) times the number of workers, an upper bound
 because forked workers share pages with the parent.
 
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -130,24 +132,26 @@ def in_fresh_process(function, *args):
             with os.fdopen(write, "w") as out:
                 json.dump(function(*args), out)
             status = 0
+        except BaseException:
+            traceback.print_exc()
         finally:
             os._exit(status)
     os.close(write)
     with os.fdopen(read) as received:
         text = received.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not text:
-        raise RuntimeError(f"the measuring process failed (status {status})")
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code != 0 or not text:
+        raise RuntimeError(f"the measuring process failed (exit code {code})")
     return json.loads(text)
 
 
-def _paired_round(chunks: list[list[str]], audit_first: bool) -> dict[str, list[float]]:
+def _paired_round(chunks: list[list[str]], lens, audit_first: bool) -> dict[str, list[float]]:
     """One run over the corpus, chunk by chunk, baseline and audit one right after the other."""
     from mllens_jupyter.audit import Auditor
 
     sides = {
         "baseline": lambda part: baseline([Path(p) for p in part]),
-        "audit": lambda part: Auditor(jobs=1).run(part, LENS[0]),
+        "audit": lambda part: Auditor(jobs=1).run(part, lens),
     }
     times: dict[str, list[float]] = {name: [] for name in sides}
     for index, part in enumerate(chunks):
@@ -159,36 +163,34 @@ def _paired_round(chunks: list[list[str]], audit_first: bool) -> dict[str, list[
     return times
 
 
-def paired_times(paths: list[Path], repeat: int, chunk: int) -> tuple[float, float]:
+def paired_times(paths: list[Path], lens, repeat: int, chunk: int) -> tuple[float, float]:
     """(baseline, audit --jobs 1) seconds: per chunk of notebooks, the best of `repeat` runs of each,
     summed over the chunks. Each round is one fresh process going through the corpus in order."""
     chunks = [[str(p) for p in paths[i:i + chunk]] for i in range(0, len(paths), chunk)]
-    rounds = [in_fresh_process(_paired_round, chunks, turn % 2 == 1) for turn in range(repeat)]
+    rounds = [in_fresh_process(_paired_round, chunks, lens, turn % 2 == 1) for turn in range(repeat)]
     return tuple(sum(min(r[side][i] for r in rounds) for i in range(len(chunks)))
                  for side in ("baseline", "audit"))
 
 
-def _timed_audit(paths: list[str], jobs: int) -> tuple[float, dict]:
+def _timed_audit(paths: list[str], lens, jobs: int) -> tuple[float, dict]:
     from mllens_jupyter.audit import Auditor
 
     start = time.perf_counter()
-    report = Auditor(jobs=jobs).run(paths, LENS[0])
+    report = Auditor(jobs=jobs).run(paths, lens)
     return time.perf_counter() - start, report
 
 
-def whole_runs(corpora: Path, repeat: int) -> tuple[float, float, dict, bool]:
+def whole_runs(corpora: Path, lens, repeat: int) -> tuple[float, float, dict, bool]:
     """Best seconds of whole-corpus audits with --jobs 1 and --jobs 2 (taking turns, each in a fresh
     process), the --jobs 1 report, and whether the two reports are identical."""
     best, reports = {1: float("inf"), 2: float("inf")}, {}
     for _ in range(repeat):
         for jobs in best:
-            seconds, reports[jobs] = in_fresh_process(_timed_audit, [str(corpora)], jobs)
+            seconds, reports[jobs] = in_fresh_process(_timed_audit, [str(corpora)], lens, jobs)
             best[jobs] = min(best[jobs], seconds)
     same = json.dumps(reports[1], sort_keys=True) == json.dumps(reports[2], sort_keys=True)
     return best[1], best[2], reports[1], same
 
-
-LENS: list = []
 
 
 def peak_memory_mb(corpora: Path, jobs: int) -> tuple[float, float]:
@@ -223,14 +225,13 @@ def main() -> int:
     from mllens_jupyter.lens import get_lens
 
     lens = get_lens()
-    LENS.append(lens)
     paths = notebook_paths(corpora)
     count = len(paths)
     cells = baseline(paths)  # warms the file cache and IPython's caches for both sides
     warm_up(lens)  # loads the tables, as `mllens audit` does before its first notebook
 
-    t_base, t_one = paired_times(paths, args.repeat, max(1, args.chunk))
-    t_whole, t_two, report, same = whole_runs(corpora, args.repeat)
+    t_base, t_one = paired_times(paths, lens, args.repeat, max(1, args.chunk))
+    t_whole, t_two, report, same = whole_runs(corpora, lens, args.repeat)
     spent = in_fresh_process(breakdown, paths, lens)
     own_one, total_one = peak_memory_mb(corpora, 1)
     own_two, total_two = peak_memory_mb(corpora, 2)

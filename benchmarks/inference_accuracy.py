@@ -35,8 +35,13 @@
    hyperparameters; a build_and_train_models notebook whose path does not mention monitoring monitors
    no model.
 
+3. The cell labels of the Kaggle notebooks again, this time inferred with each notebook's markdown
+   put back (the comment lines between code cells of the export become a markdown cell before the
+   code cell they precede): headings carry their stage to the code under them, so this measures
+   what a person sees in the notebook, where the first measure reads code alone.
+
 Prints precision and recall per stage (or rule) and overall. Run: python benchmarks/inference_accuracy.py
-[--shared PATH] [--verbose] [--only cells|expert|weak].
+[--shared PATH] [--verbose] [--only cells|expert|weak|markdown].
 """
 
 from __future__ import annotations
@@ -192,6 +197,57 @@ def cell_benchmark(verbose: bool) -> tuple[int, int, int]:
     return micro(counts)
 
 
+def cells_with_markdown(export: str) -> list[dict]:
+    """A Python export's cells with its markdown back: comment lines after a code cell's last line of
+    code, up to the next code cell, become a markdown cell before that next code cell; comments
+    inside code stay stripped, as `code_cells` strips them."""
+    cells: list[dict] = []
+    pending: list[str] = []
+    for chunk in CELL_MARKER.split(export):
+        lines = chunk.splitlines()
+        code_at = [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+        if not code_at:
+            pending += lines
+            continue
+        text = "\n".join(_uncommented(line) for line in pending + lines[:code_at[0]]).strip()
+        if text:
+            cells.append({"cell_type": "markdown", "source": text})
+        source = "\n".join(line for line in lines if not line.lstrip().startswith("#")).strip()
+        cells.append({"cell_type": "code", "source": source})
+        pending = lines[code_at[-1] + 1:]
+    return cells
+
+
+def _uncommented(line: str) -> str:
+    stripped = line.lstrip()
+    return stripped[1:].lstrip(" ") if stripped.startswith("#") else ""
+
+
+def markdown_benchmark(shared: Path) -> tuple[int, int, int]:
+    """Cell labels of the Kaggle notebooks, inferred with their markdown (code cells scored)."""
+    exports = {}
+    for line in (shared / LABELS_FILE).read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        exports[record["notebook_id"]] = record["code"]
+    scored: dict[str, list[tuple[set[str], set[str]]]] = defaultdict(list)
+    for name, records in labelled_cells().items():
+        if name not in exports:
+            continue
+        cells = cells_with_markdown(exports[name])
+        results = [r for r, c in zip(infer_cells(cells), cells) if c["cell_type"] == "code"]
+        if [c["source"] for c in cells if c["cell_type"] == "code"] != [r["code"] for r in records]:
+            raise SystemExit(f"{name}: the export's code cells no longer match the labelled cells")
+        for record, result in zip(records, results):
+            for group in ("all", record["split"]):
+                scored[group].append((set(result["stages"]), set(record["stages"])))
+    print(f"\nCell labels of the Kaggle notebooks, inferred with their markdown ({len(scored['all'])} code cells)")
+    for group in sorted(scored):
+        tp, fp, fn = micro(cell_counts(scored[group]))
+        label = f"micro, {group} ({len(scored[group])} cells)"
+        print(f"  {label:48} {tp:4} {fp:4} {fn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    return micro(cell_counts(scored["all"]))
+
+
 def corpus_notebooks(shared: Path):
     for path in sorted((shared / "corpora").rglob("*.ipynb")):
         try:
@@ -230,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=default_shared(), help="the shared/ folder")
     parser.add_argument("--verbose", action="store_true", help="list each notebook that disagrees")
-    parser.add_argument("--only", choices=["cells", "expert", "weak"], help="run one of the benchmarks")
+    parser.add_argument("--only", choices=["cells", "expert", "weak", "markdown"], help="run one of the benchmarks")
     args = parser.parse_args(argv)
     if args.only in (None, "cells"):
         cell_benchmark(args.verbose)
@@ -243,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         expert_benchmark(args.shared, args.verbose)
     if args.only in (None, "weak"):
         weak_benchmark(args.shared, args.verbose)
+    if args.only in (None, "markdown"):
+        markdown_benchmark(args.shared)
     return 0
 
 

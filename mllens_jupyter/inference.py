@@ -33,6 +33,7 @@ __all__ = ["infer_cells", "infer_notebook", "current_phase", "find_evidence", "T
 TAG_REASON = "tagged by you in cell metadata"
 PIN_REASON = "pinned by you in notebook metadata"
 OFF_HEADING_SCALE = 0.5
+DRAWN_ONLY = frozenset({"visualization"})  # what only the code itself can show: no heading gives it
 RECENT_DECAY = 0.5
 NEIGHBOUR_WINDOW = 3
 NEIGHBOUR_SCALE = 0.8
@@ -97,6 +98,8 @@ class _Walk:
         return scores
 
     def _carry_heading(self, scores: Scores) -> None:
+        """The stages of the heading above reach a cell in full when the cell shows that stage or no
+        phase of its own, and at a fraction beside another phase; a drawing only where code draws."""
         title, stages = self.sections.carried()
         if not stages:
             return
@@ -106,10 +109,11 @@ class _Walk:
         reason = f"under heading {title!r}"
         for stage in stages:
             self._serve_section(scores, stage, present)
-        doing = {s for s in scores.present(self.signals.threshold)
-                 if s not in ACTIVITY_STAGES and scores.strength(s) >= self.signals.cells.strong}
+        doing = {s for s in scores.present(self.signals.threshold) if s not in ACTIVITY_STAGES}
         for stage, weight in stages.items():
             carried = weight * self.signals.heading_carry
+            if stage in DRAWN_ONLY and stage not in scores.by_stage:
+                continue
             if stage in scores.by_stage or not doing:
                 scores.add(stage, carried, reason)
             else:

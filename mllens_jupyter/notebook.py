@@ -37,7 +37,7 @@ def read_text(path: str | Path) -> str:
 
 
 def _decode(path: str, data: bytes) -> str:
-    if not data.strip():
+    if not data or data.isspace():
         raise UnreadableNotebookError(path, "empty file")
     if b"\x00" in data[:8192]:
         raise UnreadableNotebookError(path, "binary file, not a notebook")

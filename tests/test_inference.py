@@ -207,6 +207,21 @@ def test_headings_are_found_whatever_the_line_breaks_and_html_headings_too():
     assert plain.headings == () and plain.body == "Just prose, with a bold word and no heading."
 
 
+def test_a_heading_gives_its_stage_only_to_cells_that_show_no_phase_of_their_own():
+    cells = infer_cells([
+        code("import pandas as pd\nfrom sklearn.linear_model import LogisticRegression"),
+        md("## Training the model"),
+        code("features = [c for c in train.columns if c not in ['id', 'target']]\ntrain = train.fillna(0)"),
+        code("params = make_params(seed)"),
+        md("## Layers visualization"),
+        code("intermediates = collect_outputs(model, batch)"),
+    ])
+    assert "training" not in cells[2]["stages"]
+    assert "data_preprocessing" in cells[2]["stages"]
+    assert cells[3]["stages"] == ["training"]
+    assert "visualization" not in cells[5]["stages"]
+
+
 def test_a_heading_does_not_turn_an_import_cell_into_its_stage():
     cells = infer_cells([md("## Training"), code("import torch\nimport torch.nn as nn")])
     assert cells[1]["stages"] == ["setup"]
