@@ -222,6 +222,18 @@ def test_a_heading_gives_its_stage_only_to_cells_that_show_no_phase_of_their_own
     assert "visualization" not in cells[5]["stages"]
 
 
+@pytest.mark.parametrize("title, stages", [
+    ("Constraints", []),
+    ("Is machine learning the right tool?", []),
+    ("Suggested constraints of the baseline", ["monitoring"]),
+    ("Create a network graph of the labels", []),
+    ("Training data preprocessing", ["data_preprocessing"]),
+])
+def test_headings_name_the_stage_a_reader_would(title, stages):
+    (cell,) = infer_cells([md(f"## {title}")])
+    assert cell["stages"] == stages
+
+
 def test_a_heading_does_not_turn_an_import_cell_into_its_stage():
     cells = infer_cells([md("## Training"), code("import torch\nimport torch.nn as nn")])
     assert cells[1]["stages"] == ["setup"]
