@@ -315,6 +315,16 @@ def path_of(node: ast.AST) -> Path_ | None:
     return None
 
 
+def _operands(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.Compare):
+        return [node.left, *node.comparators]
+    return [node]
+
+
 def _root_name(node: ast.AST) -> str | None:
     path = path_of(node)
     return path[0] if path and path[0] != UNKNOWN else None
@@ -469,12 +479,13 @@ class _Collector:
                                          id(node) in self.computed))
 
     def _arg_roots(self, node: ast.Call) -> tuple[str, ...]:
+        """The names an argument is made of: its root, the operands of an operation or comparison,
+        the values of an f-string, the first argument of a call (`np.where(preds > 0.5, 1, 0)`)."""
         roots: list[str] = []
         for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARG_ROOTS]:
-            values = [v.value for v in arg.values if isinstance(v, ast.FormattedValue)] if isinstance(
-                arg, ast.JoinedStr) else [arg.left, arg.right] if isinstance(arg, ast.BinOp) else [arg]
+            values = _operands(arg)
             if isinstance(arg, ast.Call) and arg.args:
-                values.append(arg.args[0])
+                values.extend(_operands(arg.args[0]))
             roots.extend(name for name in map(_root_name, values) if name)
         return tuple(roots)
 

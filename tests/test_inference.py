@@ -664,6 +664,19 @@ def test_a_table_named_as_one_and_reshaped_is_still_a_table_when_shown():
     assert stages[2] == stages[3] == ["exploration"]
 
 
+def test_predictions_compared_with_labels_inside_an_expression_evaluate():
+    stages = stages_of(
+        code("import numpy as np\nimport pandas as pd\nfrom raiwidgets import ExplanationDashboard"),
+        code("predictions = model.predict(test_data)"),
+        code("pd.crosstab(index=test_data.iloc[:, 0], columns=np.where(predictions > 0.3, 1, 0))"),
+        code("ExplanationDashboard(global_explanation, clf, dataset=x_test)"),
+        code("x = np.linspace(0, 1, 100)"),
+    )
+    assert stages[2] == ["evaluation"]
+    assert stages[3] == ["evaluation"]
+    assert "data_preprocessing" not in stages[4]
+
+
 def test_image_augmentation_prepares_data():
     (stages,) = stages_of(code("import imgaug.augmenters as iaa\naugmentation = iaa.Sequential([iaa.Fliplr(0.5)])"))
     assert stages == ["data_preprocessing"]
