@@ -677,6 +677,15 @@ def test_predictions_compared_with_labels_inside_an_expression_evaluate():
     assert "data_preprocessing" not in stages[4]
 
 
+def test_helpers_named_fe_engineer_features():
+    stages = stages_of(
+        code("def fe_step0(data):\n    data['norm'] = data['x'] / data['y']\n    return data"),
+        code("data = fe_step0(data)\ntest = fe_step0(test)\nprint(data.shape)\ndata.head()"),
+        code("data = feat_eng(data)"),
+    )
+    assert stages == [["feature_engineering"]] * 3
+
+
 def test_image_augmentation_prepares_data():
     (stages,) = stages_of(code("import imgaug.augmenters as iaa\naugmentation = iaa.Sequential([iaa.Fliplr(0.5)])"))
     assert stages == ["data_preprocessing"]
