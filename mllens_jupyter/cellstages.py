@@ -239,6 +239,8 @@ class Scope:
         self._bind(name, None)
 
     def _bind_value(self, target: str, value: Path_ | None, hint: Path_ | None) -> None:
+        """Bind a name to what it was assigned; when the value's kind is unknown, the kind the name
+        says (`df = to_dataframe(files)`: a dataframe) is the binding's."""
         if value is None or value[0] == UNKNOWN:
             self._bind(target, None)
             return
@@ -752,10 +754,7 @@ def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
     frame, an existing frame filtered or rebuilt from itself, an in-place call. A name the cell has
     already bound anew from other data (`temp = df[cols]`, then `temp = temp.fillna(0)`) holds the
     cell's own data from then on."""
-    remade: dict[str, int] = {}
-    for target, value, _, stmt in facts.assigns:
-        if not value or value[0] != target:
-            remade.setdefault(target.lower(), stmt)
+    remade = _remade_names(facts)
 
     def changes_earlier(name: str, stmt: int) -> bool:
         low = name.lower()
@@ -763,10 +762,20 @@ def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
 
     kept = {stmt for frame, _, _, stmt, _ in facts.columns if changes_earlier(frame[0], stmt)}
     kept.update(stmt for name, stmt in facts.filtered if changes_earlier(name, stmt))
-    kept.update(call.stmt for call in facts.calls if "inplace" in call.kwargs and changes_earlier(call.path[0], call.stmt))
+    kept.update(call.stmt for call in facts.calls
+                if "inplace" in call.kwargs and changes_earlier(call.path[0], call.stmt))
     kept.update(stmt for target, value, _, stmt in facts.assigns
                 if value and value[0] == target and changes_earlier(target, stmt))
     return kept
+
+
+def _remade_names(facts: CellFacts) -> dict[str, int]:
+    """Names the cell binds from something other than themselves, with the first statement that does."""
+    remade: dict[str, int] = {}
+    for target, value, _, stmt in facts.assigns:
+        if not value or value[0] != target:
+            remade.setdefault(target.lower(), stmt)
+    return remade
 
 
 def _restaged(rules: list[Rule], stage: str) -> list[Rule]:
