@@ -239,13 +239,11 @@ class Scope:
         self._bind(name, None)
 
     def _bind_value(self, target: str, value: Path_ | None, hint: Path_ | None) -> None:
-        """Bind a name to what it was assigned; when the value's kind is unknown, the kind the name
-        says (`df = to_dataframe(files)`: a dataframe) is the binding's."""
         if value is None or value[0] == UNKNOWN:
             self._bind(target, None)
             return
         resolved, binding = self.resolve(value)
-        kind = self._value_kind(target, value, hint, binding) or self.signals.kind_of_name(target)
+        kind = self._value_kind(target, value, hint, binding)
         if binding is None and len(value) == 1:
             self._bind(target, None)
             return
