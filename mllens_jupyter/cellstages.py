@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, UNPACKED, CallFact, CellFacts, Path_
 from .signals import ANY_KIND, Rule, Signals
@@ -35,8 +36,7 @@ CELL_WIDE = -1
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython"}
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
+class Binding(NamedTuple):
     """What a name stands for: a module or qualified name (`module`), or an object made by `path`."""
 
     path: Path_

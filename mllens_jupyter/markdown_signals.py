@@ -7,8 +7,8 @@ framing show, since code never does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .signals import ScreenSet, Signals, remember
 
@@ -28,14 +28,12 @@ _MARKS = frozenset("#`~=-")  # the first character (after spaces) of a fence, he
 _MARKED_LINE = re.compile(r"^ *[#`~=-]", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     title: str
 
 
-@dataclass(frozen=True)
-class MarkdownFacts:
+class MarkdownFacts(NamedTuple):
     headings: tuple[Heading, ...]
     body: str
 
