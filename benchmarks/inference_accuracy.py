@@ -97,13 +97,13 @@ def default_shared() -> Path:
 
 def code_cells(export: str) -> list[dict]:
     """The code cells of a Python export, comments (the markdown) stripped."""
-    cells = []
-    for chunk in CELL_MARKER.split(export):
-        lines = [line for line in chunk.splitlines() if not line.lstrip().startswith("#")]
-        source = "\n".join(lines).strip()
-        if source:
-            cells.append({"cell_type": "code", "source": source})
-    return cells
+    sources = (_code_of(chunk.splitlines()) for chunk in CELL_MARKER.split(export))
+    return [{"cell_type": "code", "source": source} for source in sources if source]
+
+
+def _code_of(lines: list[str]) -> str:
+    """A chunk of an export without its comment lines."""
+    return "\n".join(line for line in lines if not line.lstrip().startswith("#")).strip()
 
 
 def notebook_labels(cells: list[dict]) -> set[str]:
@@ -117,8 +117,13 @@ def ratio(a: int, b: int) -> str:
     return f"{100 * a / b:5.1f}%" if b else "   n/a"
 
 
+def expert_records(shared: Path) -> list[dict]:
+    """The DS-Pipeline notebooks: their Python exports and notebook-level labels."""
+    return [json.loads(line) for line in (shared / LABELS_FILE).read_text(encoding="utf-8").splitlines() if line]
+
+
 def expert_benchmark(shared: Path, verbose: bool) -> tuple[int, int, int]:
-    records = [json.loads(line) for line in (shared / LABELS_FILE).read_text(encoding="utf-8").splitlines() if line]
+    records = expert_records(shared)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, fp, fn, tn
     for record in records:
         predicted = notebook_labels(code_cells(record["code"]))
@@ -190,11 +195,16 @@ def cell_benchmark(verbose: bool) -> tuple[int, int, int]:
     for stage in sorted(counts):
         tp, fp, fn, _ = counts[stage]
         print(f"  {stage:48} {tp:4} {fp:4} {fn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    print_micro(scored)
+    return micro(counts)
+
+
+def print_micro(scored: dict[str, list[tuple[set[str], set[str]]]]) -> None:
+    """One micro-averaged line per group of (predicted, labelled) cells."""
     for group in sorted(scored):
         tp, fp, fn = micro(cell_counts(scored[group]))
         label = f"micro, {group} ({len(scored[group])} cells)"
         print(f"  {label:48} {tp:4} {fp:4} {fn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
-    return micro(counts)
 
 
 def cells_with_markdown(export: str) -> list[dict]:
@@ -212,8 +222,7 @@ def cells_with_markdown(export: str) -> list[dict]:
         text = "\n".join(_uncommented(line) for line in pending + lines[:code_at[0]]).strip()
         if text:
             cells.append({"cell_type": "markdown", "source": text})
-        source = "\n".join(line for line in lines if not line.lstrip().startswith("#")).strip()
-        cells.append({"cell_type": "code", "source": source})
+        cells.append({"cell_type": "code", "source": _code_of(lines)})
         pending = lines[code_at[-1] + 1:]
     return cells
 
@@ -225,10 +234,7 @@ def _uncommented(line: str) -> str:
 
 def markdown_benchmark(shared: Path) -> tuple[int, int, int]:
     """Cell labels of the Kaggle notebooks, inferred with their markdown (code cells scored)."""
-    exports = {}
-    for line in (shared / LABELS_FILE).read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        exports[record["notebook_id"]] = record["code"]
+    exports = {record["notebook_id"]: record["code"] for record in expert_records(shared)}
     scored: dict[str, list[tuple[set[str], set[str]]]] = defaultdict(list)
     for name, records in labelled_cells().items():
         if name not in exports:
@@ -241,10 +247,7 @@ def markdown_benchmark(shared: Path) -> tuple[int, int, int]:
             for group in ("all", record["split"]):
                 scored[group].append((set(result["stages"]), set(record["stages"])))
     print(f"\nCell labels of the Kaggle notebooks, inferred with their markdown ({len(scored['all'])} code cells)")
-    for group in sorted(scored):
-        tp, fp, fn = micro(cell_counts(scored[group]))
-        label = f"micro, {group} ({len(scored[group])} cells)"
-        print(f"  {label:48} {tp:4} {fp:4} {fn:4}    {ratio(tp, tp + fp)}  {ratio(tp, tp + fn)}")
+    print_micro(scored)
     return micro(cell_counts(scored["all"]))
 
 
