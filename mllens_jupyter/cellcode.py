@@ -326,9 +326,35 @@ def _operands(node: ast.AST) -> list[ast.AST]:
     return [node]
 
 
+def _arg_roots(values: list[ast.expr]) -> tuple[str, ...]:
+    """The names arguments are made of: their roots, the operands of an operation or comparison,
+    the values of an f-string, the first argument of a call (`np.where(preds > 0.5, 1, 0)`)."""
+    roots: list[str] = []
+    for arg in values:
+        operands = _operands(arg)
+        if type(arg) is ast.Call and arg.args:
+            operands.extend(_operands(arg.args[0]))
+        roots.extend(name for name in map(_root_name, operands) if name)
+    return tuple(roots)
+
+
 def _root_name(node: ast.AST) -> str | None:
-    path = path_of(node)
-    return path[0] if path and path[0] != UNKNOWN else None
+    """The name a path starts from (`path_of(node)[0]`), found without making the path."""
+    depth = 0
+    while depth <= MAX_PATH:
+        kind = type(node)
+        if kind is ast.Name:
+            return node.id
+        if kind is ast.Attribute or kind is ast.Subscript:
+            node = node.value
+        elif kind is ast.Call:
+            copied = _identity_argument(node)
+            node = node.func if copied is None else copied
+            depth -= copied is not None
+        else:
+            return None
+        depth += 1
+    return None
 
 
 def _constant_text(node: ast.AST, limit: int = MAX_STRING_CHARS) -> str:
@@ -350,7 +376,7 @@ _PYTHON_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit
 _SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "sx", "zsh"})
 _NON_CODE_MAGICS = frozenset({"html", "HTML", "javascript", "js", "markdown", "latex", "svg", "md", "pinfo",
                               "pinfo2", "psearch", "writefile_md"})
-_SHOW_FUNCTIONS = frozenset({"print", "display"})
+_SHOW_PATHS = frozenset({("print",), ("display",)})
 
 
 _PIPELINES = frozenset({"Pipeline", "make_pipeline"})
@@ -372,13 +398,14 @@ class _Collector:
 
     def collect(self, tree: ast.Module) -> None:
         """Every node, parents before children, in source order; no recursion, `ctx` nodes skipped.
-        Names and constants, most of the nodes, are read in place rather than dispatched."""
+        Names and constants, most of the nodes, are read in place rather than dispatched; children
+        are pushed last first, so that the stack pops them in source order."""
         facts = self.facts
         if self.depth == 0:
             self._top_level(tree.body)
         self.last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         names, strings, stack = facts.names, facts.strings, [tree]
-        pop, extend, kinds = stack.pop, stack.extend, _NODE_KINDS
+        pop, push, extend, kinds = stack.pop, stack.append, stack.extend, _NODE_KINDS
         while stack:
             node = pop()
             kind = type(node)
@@ -394,8 +421,12 @@ class _Collector:
                     facts.stmt_count += 1
                 if handler is not None:
                     handler(self, node)
-                if fields:
-                    extend(_children(node, fields))
+                for name in fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        extend(value[::-1])
+                    elif value is not None:
+                        push(value)
 
     def _top_level(self, body: list[ast.stmt]) -> None:
         facts = self.facts
@@ -459,36 +490,35 @@ class _Collector:
         if magic is not None:
             self._magic(magic, node)
             return
-        if path in (("print",), ("display",)):
-            for arg in node.args[:MAX_ARG_ROOTS]:
-                inside = [id(n) for n in ast.walk(arg) if isinstance(n, (ast.Call, ast.Attribute))]
-                self.shown.update(inside)
-                self.displayed.update(inside)
-            self._display(node.args)
+        values = [*node.args, *[k.value for k in node.keywords]][:MAX_ARG_ROOTS]
+        node_id = id(node)
+        displayed = node_id in self.displayed
+        if path in _SHOW_PATHS:
+            self._show(node.args)
         else:
-            into = self.shown if id(node) in self.displayed else self.used
-            for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARG_ROOTS]:
-                _mark_chain(arg, into)
-                if id(node) in self.displayed:
-                    _mark_chain(arg, self.displayed)
+            self._mark_arguments(values, displayed)
         kwargs = tuple(k.arg for k in node.keywords if k.arg)
         self.facts.names.update(kwargs)
         first = _constant_text(node.args[0]) or (_root_name(node.args[0]) or "") if node.args else ""
         step = _last_step(node) if path[-1] in _PIPELINES else None
-        self.facts.calls.append(CallFact(path, kwargs, self._arg_roots(node), first, id(node) in self.shown,
-                                         self.stmt, step, id(node) in self.used, id(node) in self.displayed,
-                                         id(node) in self.computed))
+        self.facts.calls.append(CallFact(path, kwargs, _arg_roots(values), first, node_id in self.shown, self.stmt,
+                                         step, node_id in self.used, displayed, node_id in self.computed))
 
-    def _arg_roots(self, node: ast.Call) -> tuple[str, ...]:
-        """The names an argument is made of: its root, the operands of an operation or comparison,
-        the values of an f-string, the first argument of a call (`np.where(preds > 0.5, 1, 0)`)."""
-        roots: list[str] = []
-        for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARG_ROOTS]:
-            values = _operands(arg)
-            if isinstance(arg, ast.Call) and arg.args:
-                values.extend(_operands(arg.args[0]))
-            roots.extend(name for name in map(_root_name, values) if name)
-        return tuple(roots)
+    def _show(self, args: list[ast.expr]) -> None:
+        """`print(...)`, `display(...)`: every call and attribute inside the arguments is looked at."""
+        for arg in args[:MAX_ARG_ROOTS]:
+            inside = [id(n) for n in ast.walk(arg) if isinstance(n, (ast.Call, ast.Attribute))]
+            self.shown.update(inside)
+            self.displayed.update(inside)
+        self._display(args)
+
+    def _mark_arguments(self, values: list[ast.expr], displayed: bool) -> None:
+        """The arguments of a displayed call are looked at; those of any other call are used."""
+        into = self.shown if displayed else self.used
+        for arg in values:
+            _mark_chain(arg, into)
+            if displayed:
+                _mark_chain(arg, self.displayed)
 
     def _magic(self, kind: str, node: ast.Call) -> None:
         args = [_constant_text(a, MAX_PARSE_CHARS) for a in node.args]
@@ -752,25 +782,15 @@ _NODE_KINDS: dict[type, tuple] = {}
 
 
 def _node_kind(kind: type) -> tuple:
-    """(whether nodes of a type are statements, their handler, the fields that may hold child nodes)."""
+    """(whether nodes of a type are statements, their handler, the fields that may hold child nodes,
+    last first). Other values that reach the stack (None in `Dict.keys`, the names of `global`)
+    are of kinds with no handler and no fields."""
     found = _NODE_KINDS.get(kind)
     if found is None:
-        fields = () if kind is ast.Constant else tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
-        found = _NODE_KINDS[kind] = (issubclass(kind, ast.stmt), _HANDLERS.get(kind), fields)
+        fields = getattr(kind, "_fields", ()) if issubclass(kind, ast.AST) and kind is not ast.Constant else ()
+        children = tuple(f for f in reversed(fields) if f not in _SCALAR_FIELDS)
+        found = _NODE_KINDS[kind] = (issubclass(kind, ast.stmt), _HANDLERS.get(kind), children)
     return found
-
-
-def _children(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
-    """The child nodes of `node`, last first (so that a stack pops them in source order)."""
-    children: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if type(value) is list:
-            children.extend([v for v in value if isinstance(v, ast.AST)])
-        elif isinstance(value, ast.AST):
-            children.append(value)
-    children.reverse()
-    return children
 
 
 _HANDLERS = {
