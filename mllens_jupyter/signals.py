@@ -402,7 +402,7 @@ class Screened:
 
     def __init__(self, pattern: re.Pattern, parts: list[str] | None = None) -> None:
         self.pattern = pattern
-        self.required = required_words(pattern.pattern)
+        self.required, self.others = requirements(pattern.pattern)
         self.parts = parts or [pattern.pattern]
         self._screen: ScreenSet | None = None
         self._part_patterns: list[Screened] = []
@@ -420,16 +420,25 @@ class Screened:
     def _search_parts(self, text: str) -> re.Match | None:
         """The alternation's match: the leftmost of its parts' matches, the first part on a tie."""
         if len(self.parts) < 2:
-            return self.pattern.search(text)
+            return self.pattern.search(text) if self.holds_others(text) else None
         if self._screen is None:
             self._part_patterns = [Screened(re.compile(part, self.pattern.flags)) for part in self.parts]
             self._screen = ScreenSet(self._part_patterns)
         best: re.Match | None = None
         for index in sorted(self._screen.candidates(text)):
-            match = self._part_patterns[index].pattern.search(text)
+            part = self._part_patterns[index]
+            match = part.pattern.search(text) if part.holds_others(text) else None
             if match is not None and (best is None or match.start() < best.start()):
                 best = match
         return best
+
+    def holds_others(self, text: str) -> bool:
+        """Whether the text holds a word of each requirement of the pattern besides the screened one
+        (`target\s+(column|label)` needs "target", and "column" or "label")."""
+        if not self.others:
+            return True
+        folded = _folded(text)
+        return all(any(word in folded for word in group) for group in self.others)
 
 
 class ScreenSet:
@@ -476,19 +485,37 @@ def _folded(text: str) -> str:
 MIN_REQUIRED_CHARS = 3
 
 
-def required_words(pattern: str) -> frozenset[str] | None:
-    """Case-folded words one of which any match of `pattern` contains, or None when none is known."""
+def requirements(pattern: str) -> tuple[frozenset[str] | None, tuple[frozenset[str], ...]]:
+    """What every match of `pattern` contains: case-folded words one of which it holds (the best
+    requirement to screen texts by; None when none is known), and its other such requirements.
+    Requirements holding a word shorter than MIN_REQUIRED_CHARS are left out."""
     try:
-        found = _required(_sre_parse.parse(pattern).data)
+        groups = _requirements(_sre_parse.parse(pattern).data)
     except (re.error, RecursionError, TypeError, ValueError):
-        return None
-    if found is None or min(map(len, found)) < MIN_REQUIRED_CHARS:
-        return None
-    return frozenset(word.casefold() for word in found)
+        return None, ()
+    best = _best(groups)
+    if best is None or min(map(len, best)) < MIN_REQUIRED_CHARS:
+        return None, ()
+    others = (group for group in groups if group is not best and min(map(len, group)) >= MIN_REQUIRED_CHARS)
+    return _casefolded(best), tuple(map(_casefolded, others))
+
+
+def _casefolded(words: set[str]) -> frozenset[str]:
+    return frozenset(word.casefold() for word in words)
 
 
 def _required(items: list) -> set[str] | None:
     """The best requirement of a sequence of parsed items: a run of literals or a required group."""
+    return _best(_requirements(items))
+
+
+def _best(groups: list[set[str]]) -> set[str] | None:
+    """The requirement that rules out most texts: longest shortest word, then fewest words."""
+    return max(groups, key=lambda words: (min(map(len, words)), -len(words)), default=None)
+
+
+def _requirements(items: list) -> list[set[str]]:
+    """The requirements of a sequence of parsed items: its runs of literals and its required groups."""
     candidates: list[set[str]] = []
     run: list[str] = []
     for op, arg in items:
@@ -503,7 +530,7 @@ def _required(items: list) -> set[str] | None:
             candidates.append(found)
     if run:
         candidates.append({"".join(run)})
-    return max(candidates, key=lambda words: (min(map(len, words)), -len(words)), default=None)
+    return candidates
 
 
 def _required_item(op, arg) -> set[str] | None:

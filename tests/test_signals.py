@@ -117,6 +117,8 @@ def test_unknown_stages_in_sections_and_pipelines_are_reported(tmp_path):
     "We want to reduce churn and increase revenue for our stakeholders.",
     "Nothing to see here, just some words about plots.",
     "BUSINESS OBJECTIVE: lower the cost of false positives",
+    "The target is a column; the decision is made by makers of a success story, not a metric.",
+    "Our target column holds the label. Decision-makers set the success criteria.",
     "",
 ])
 def test_screened_rules_match_exactly_where_their_patterns_do(text):
