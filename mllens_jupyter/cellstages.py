@@ -132,7 +132,7 @@ class Scope:
         self.earlier: frozenset[str] = frozenset()
         self.cell_names: frozenset[str] = frozenset()
         self.outputs: set[str] = set()
-        self._kinds: dict[Path_, str | None] = {}
+        self._kinds: dict[str, dict[Path_, str | None]] = {}
 
     def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
         """The path with its root replaced by what the root stands for, and that binding."""
@@ -164,14 +164,16 @@ class Scope:
         return not (labels.isdisjoint(self.assigned) and labels.isdisjoint(self.cell_names))
 
     def kind_of(self, raw: Path_) -> str | None:
-        """The kind of the object a raw path (as written in the cell) denotes, if known."""
+        """The kind of the object a raw path (as written in the cell) denotes, if known. It depends on
+        the binding of the path's root alone, so kinds are kept by root until that root is bound again."""
         if not raw:
             return None
-        if raw not in self._kinds:
-            if len(self._kinds) > MAX_KINDS_CACHED:
-                self._kinds.clear()
-            self._kinds[raw] = self._kind_of(raw)
-        return self._kinds[raw]
+        kinds = self._kinds.setdefault(raw[0], {})
+        if raw not in kinds:
+            if len(kinds) > MAX_KINDS_CACHED:
+                kinds.clear()
+            kinds[raw] = self._kind_of(raw)
+        return kinds[raw]
 
     def _kind_of(self, raw: Path_) -> str | None:
         resolved, binding = self.resolve(raw)
@@ -250,14 +252,14 @@ class Scope:
         self._bind(target, Binding(resolved, module=False, kind=kind))
 
     def _bind(self, name: str, binding: Binding | None) -> None:
-        """Bind (or, with None, unbind) a name; the kinds worked out so far hold until a binding changes."""
+        """Bind (or, with None, unbind) a name; the kinds of paths from it are worked out again."""
         if self.bindings.get(name) == binding:
             return
         if binding is None:
             del self.bindings[name]
         else:
             self.bindings[name] = binding
-        self._kinds.clear()
+        self._kinds.pop(name, None)
 
     def _value_kind(self, target: str, value: Path_, hint: Path_ | None, binding: Binding | None) -> str | None:
         """The kind of an assigned value. A pipeline is the kind of its last step; a notebook's own
