@@ -19,8 +19,9 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -105,15 +106,23 @@ def pyproject_excludes(pyproject: Path) -> list[str]:
     return exclude
 
 
-def exclude_rules(path: str, globs: Iterable[str]) -> list[ExcludeRule]:
-    """Every exclude rule that applies under one path given on the command line."""
+def exclude_rules(path: str, globs: Iterable[str],
+                  pyproject_rules: Callable[[str], list[ExcludeRule]] | None = None) -> list[ExcludeRule]:
+    """Every exclude rule that applies under one path given on the command line; `pyproject_rules`
+    gives those of the pyproject.toml nearest a folder (a cached `pyproject_rules_of` when many paths
+    are given, as a pre-commit hook gives them)."""
     absolute = os.path.abspath(path)
     base = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
     rules = [ExcludeRule(b, g) for g in globs for b in dict.fromkeys((base, os.getcwd()))]
-    pyproject = find_pyproject(absolute)
-    if pyproject is not None:
-        rules += [ExcludeRule(str(pyproject.parent), g) for g in pyproject_excludes(pyproject)]
-    return rules
+    return rules + (pyproject_rules or pyproject_rules_of)(base)
+
+
+def pyproject_rules_of(folder: str) -> list[ExcludeRule]:
+    """The exclude rules of the pyproject.toml nearest a folder (none without one)."""
+    pyproject = find_pyproject(folder)
+    if pyproject is None:
+        return []
+    return [ExcludeRule(str(pyproject.parent), g) for g in pyproject_excludes(pyproject)]
 
 
 def check_paths(paths: Iterable[str]) -> list[str]:
@@ -212,4 +221,5 @@ class _Walk:
 def iter_entries(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Entry]:
     """Entries for every notebook under `paths`, lazily; UsageError first if a path does not exist."""
     walk = _Walk(exclude)
-    return walk.run([(path, exclude_rules(path, walk.globs)) for path in check_paths(paths)])
+    pyproject_rules = lru_cache(maxsize=None)(pyproject_rules_of)
+    return walk.run([(path, exclude_rules(path, walk.globs, pyproject_rules)) for path in check_paths(paths)])

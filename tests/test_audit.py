@@ -336,11 +336,12 @@ def test_exclude_globs_from_the_command_line_and_pyproject(tmp_path):
 
 
 def test_exclude_applies_to_files_named_on_the_command_line_like_pre_commit_does(tmp_path):
-    write(tmp_path / "drafts" / "idea.ipynb", lens_notebook())
-    write(tmp_path / "main.ipynb", lens_notebook())
+    for name in ("drafts/idea.ipynb", "drafts/other.ipynb", "main.ipynb", "second.ipynb"):
+        write(tmp_path / name, lens_notebook())
     write(tmp_path / "pyproject.toml", '[tool.mllens]\nexclude = ["drafts"]\n')
-    code, report = audit_json("main.ipynb", "drafts/idea.ipynb", cwd=tmp_path)
-    assert [nb["path"] for nb in report["notebooks"]] == ["main.ipynb"]
+    code, report = audit_json("main.ipynb", "drafts/idea.ipynb", "second.ipynb", "drafts/other.ipynb", cwd=tmp_path)
+    assert [nb["path"] for nb in report["notebooks"]] == ["main.ipynb", "second.ipynb"]
+    assert report["summary"]["excluded"] == 2
 
 
 def test_a_malformed_pyproject_is_a_usage_error(tmp_path):
