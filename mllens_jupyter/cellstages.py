@@ -406,7 +406,7 @@ class CellScorer:
         """The statements of each function the cell defines whose name says what it does."""
         found = []
         for name, start, end in facts.defined[:MAX_FACTS]:
-            stages = frozenset(rule.stage for pattern, rule in self.signals.helpers if pattern.search(name))
+            stages = frozenset(rule.stage for rule in self.signals.helper_rules(name))
             if stages:
                 found.append((start, end, stages))
         return found
@@ -519,12 +519,10 @@ class CellScorer:
 
     def _helper(self, name: str, reason: str, stmt: int = CELL_WIDE) -> list[Rule]:
         """A function of the notebook itself, known by what its name says."""
-        found = []
-        for pattern, rule in self.signals.helpers:
-            if pattern.search(name):
-                self._add(rule.stage, rule.weight, reason, stmt)
-                found.append(rule)
-        return found
+        found = self.signals.helper_rules(name)
+        for rule in found:
+            self._add(rule.stage, rule.weight, reason, stmt)
+        return list(found)
 
     def _explicit_call(self, name: str, resolved: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
         """Rules naming a method after an object's origin (azure.ai.ml.MLClient.online_endpoints)."""

@@ -153,6 +153,15 @@ class Signals:
             remember(cache, dotted, (self.kind_origins.lookup(dotted)[1] or [None])[-1])
         return cache[dotted]
 
+    def helper_rules(self, name: str) -> tuple[Rule, ...]:
+        """The rules a function's name matches (`plot_confusion_matrix` evaluates), in table order."""
+        key = ("helper", name)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(rule for pattern, rule in self.helpers if pattern.search(name))
+            remember(self.memo, key, found)
+        return found
+
     def kind_of_name(self, name: str) -> str | None:
         """The kind a variable's name suggests (`df` a dataframe, `clf` a model), or None."""
         kinds = self.kinds_of_name(name)
