@@ -288,14 +288,12 @@ class CellScorer:
         self.scores = Scores()
         self.names: list[str] = []
         self.made: dict[str, int] = {}
-        self.kept: set[int] = set()
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
         self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
         self.made = _made_names(facts)
-        self.kept = _kept_changes(facts, self.scope.earlier)
         self.purposes = self._purposes(facts)
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
@@ -328,7 +326,7 @@ class CellScorer:
     def _finish(self, facts: CellFacts, mostly_imports: bool) -> None:
         self._take_glances()
         self._plots_alone(facts)
-        self._shaped_for_a_plot()
+        self._shaped_for_a_plot(facts)
         self._drop_incidental()
         if not mostly_imports:
             self._setup_aside()
@@ -358,7 +356,7 @@ class CellScorer:
             for stmt in self.scores.stmts.get("visualization", ()):
                 self.scores.add(stage, weight, reason, stmt)
 
-    def _shaped_for_a_plot(self) -> None:
+    def _shaped_for_a_plot(self, facts: CellFacts) -> None:
         """In a cell that draws and shows no strong phase signal, data reshaped on the way into new
         variables (filtered, grouped, a column derived) is shaped for the plot: the cell looks at
         data. A change kept in the notebook's data (`df = df[df.x > 0]`, `inplace=True`) stays."""
@@ -369,8 +367,9 @@ class CellScorer:
         stages = self._phase_stages()
         if any(scores.strength(stage) >= self.weights.strong for stage in stages):
             return
+        kept = _kept_changes(facts, self.scope.earlier)
         for stage in [s for s in stages if s in _CHANGES]:
-            if scores.stmts.get(stage, set()) & self.kept:
+            if scores.stmts.get(stage, set()) & kept:
                 continue
             for reason, weight in scores.by_stage[stage].items():
                 scores.add(rule[0], weight, reason)
@@ -511,10 +510,11 @@ class CellScorer:
         receiver = raw[:-1]
         kind = self.scope.kind_of(receiver) if _strip_trailing(receiver) not in ((), (UNKNOWN,)) else None
         found = _method_rules(self.signals.methods, kind, method, call, receiver, self.scope)
-        if not rules:
+        looked_at = self._looked_at(found, call) if not rules else []
+        if looked_at:
             reason = f"calls {self.scope.short_name(resolved)}" if binding else f"calls {qualname(raw)}"
             glance = self._is_glance(raw, method, self.weights.glance_methods, call.stmt)
-            self._add_rules(self._looked_at(found, call), reason, call.stmt, glance=glance)
+            self._add_rules(looked_at, reason, call.stmt, glance=glance)
         return rules or found
 
     def _helper(self, name: str, reason: str, stmt: int = CELL_WIDE) -> list[Rule]:
