@@ -712,9 +712,13 @@ class CellScorer:
         return next((p for p in reversed(value) if p not in MARKERS), "").startswith("predict")
 
     def _names(self, facts: CellFacts) -> None:
+        """Identifiers named in the signal table, each once whatever its case (`EPOCHS`, `epochs`)."""
         table = self.signals.identifiers
+        found: dict[str, str] = {}
         for name in sorted(name for name in facts.names if name.lower() in table):
-            self._add_rules(table[name.lower()], f"uses {name}")
+            found.setdefault(name.lower(), name)
+        for low, name in found.items():
+            self._add_rules(table[low], f"uses {name}")
 
     def _text_rules(self, facts: CellFacts) -> None:
         for command in facts.shell:

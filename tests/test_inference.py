@@ -564,6 +564,12 @@ def test_a_plot_of_a_training_history_evaluates():
     assert cells[2]["stages"] == ["exploration", "visualization"]
 
 
+def test_an_identifier_spelled_twice_counts_once():
+    (stages,) = stages_of(code(
+        "import matplotlib.pyplot as plt\nepochs = range(EPOCHS)\nplt.plot(epochs, history['loss'])\nplt.show()"))
+    assert stages == ["evaluation", "visualization"]
+
+
 def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     (stages,) = stages_of(code(
         "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
