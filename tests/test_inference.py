@@ -570,6 +570,17 @@ def test_an_identifier_spelled_twice_counts_once():
     assert stages == ["evaluation", "visualization"]
 
 
+def test_the_topics_a_topic_model_learned_are_inspected_as_evaluation():
+    stages = stages_of(
+        code("import gensim\nimport pyLDAvis.gensim"),
+        code("lda = gensim.models.LdaModel(corpus, num_topics=10, id2word=dictionary)"),
+        code("lda.show_topics(formatted=False)"),
+        code("def doc_topics(ldamodel, corpus):\n    return pd.DataFrame(ldamodel.get_document_topics(corpus))"),
+        code("pyLDAvis.gensim.prepare(lda, corpus, dictionary)"),
+    )
+    assert stages[2:] == [["evaluation"], ["evaluation"], ["evaluation", "visualization"]]
+
+
 def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     (stages,) = stages_of(code(
         "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
