@@ -323,6 +323,8 @@ def _operands(node: ast.AST) -> list[ast.AST]:
         return [node.left, node.right]
     if isinstance(node, ast.Compare):
         return [node.left, *node.comparators]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return node.elts
     return [node]
 
 

@@ -204,8 +204,8 @@ class Scope:
         stripped = _strip_trailing(raw)
         if len(stripped) < 2 or stripped[-1] in (UNKNOWN,):
             return None
-        receiver = _strip_trailing(stripped[:-1])
-        if not receiver:
+        receiver = stripped[:-1]
+        if not _strip_trailing(receiver):
             return None
         table = self.signals.methods if raw[-1] == CALL else self.signals.attributes
         kind = self.kind_of(receiver)
@@ -483,14 +483,18 @@ class CellScorer:
         """The stage of the results a call that looks at or reshapes data works on, if it does: a
         table of scores (`scores_df.sort_values(...)`: evaluation) or output made by an earlier cell
         (`preds_df.apply(...)`: deployment), or predictions given to it (`pd.crosstab(y, preds)`:
-        evaluation).
+        evaluation); tables of statistics combined (`pd.concat([missing, percent], axis=1)`) are
+        looked at.
         A first look at what the cell itself just made is part of making it."""
         if not any(rule.stage in _ON_DATA for rule in rules):
             return None
         receiver = call.path[0] if len(call.path) > 1 else ""
         if receiver and self._is_result(receiver) and not self._is_glance((receiver,), "", frozenset(), call.stmt):
             return self._output_stage(receiver, "evaluation")
-        return "evaluation" if any(self._subject_kind(r) in _RESULT_KINDS for r in call.arg_roots) else None
+        kinds = [self._subject_kind(root) for root in call.arg_roots]
+        if any(kind in _RESULT_KINDS for kind in kinds):
+            return "evaluation"
+        return "exploration" if "summary" in kinds and all(kind in (None, "summary") for kind in kinds) else None
 
     def _pipeline(self, call: CallFact, name: str) -> list[Rule]:
         """A pipeline is what its last step is: a model trains, transformers prepare data."""

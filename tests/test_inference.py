@@ -124,6 +124,26 @@ def test_an_aggregate_passed_to_fillna_is_not_exploration():
     assert stages == ["data_preprocessing"]
 
 
+def test_a_table_of_missing_values_is_looked_at_not_prepared():
+    stages = stages_of(
+        code("import pandas as pd\ndf = pd.read_csv('train.csv')"),
+        code("total = df.isnull().sum().sort_values(ascending=False)\n"
+             "percent = (df.isnull().sum() / df.isnull().count()).sort_values(ascending=False)\n"
+             "missing = pd.concat([total, percent], axis=1, keys=['Total', 'Percent'])\nmissing.head(20)"),
+        code("df = pd.concat([df, extra], axis=1)"),
+    )
+    assert stages[1:] == [["exploration"], ["data_preprocessing"]]
+
+
+def test_statistics_reshaped_along_a_chain_stay_statistics():
+    stages = stages_of(
+        code("import pandas as pd\ndf = pd.read_csv('train.csv')"),
+        code("pairs = df.corr().abs().unstack().sort_values(kind='quicksort').reset_index()\n"
+             "pairs = pairs[pairs['level_0'] != pairs['level_1']]\npairs.head(10)"),
+    )
+    assert stages[1] == ["exploration"]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
