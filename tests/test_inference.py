@@ -601,6 +601,27 @@ def test_the_topics_a_topic_model_learned_are_inspected_as_evaluation():
     assert stages[2:] == [["evaluation"], ["evaluation"], ["evaluation", "visualization"]]
 
 
+def test_a_plot_of_iou_scores_against_thresholds_evaluates():
+    stages = stages_of(
+        code("import matplotlib.pyplot as plt"),
+        code("plt.plot(thresholds, ious)\nplt.xlabel('Threshold')"),
+        code("plt.plot(thresholds, previous)\nplt.xlabel('Threshold')"),
+    )
+    assert stages[1:] == [["evaluation", "visualization"], ["exploration", "visualization"]]
+
+
+def test_the_width_of_a_grid_of_subplots_is_layout_not_a_search():
+    (stages,) = stages_of(code(
+        "import matplotlib.pyplot as plt\ngrid_width = 15\nfig, axs = plt.subplots(4, grid_width)\n"
+        "for i in range(60):\n    axs[i // grid_width, i % grid_width].imshow(images[i])"))
+    assert "tuning" not in stages
+
+
+def test_a_boxplot_of_cross_validation_results_compares_models():
+    (stages,) = stages_of(code("import matplotlib.pyplot as plt\nplt.boxplot(results)\nplt.show()"))
+    assert stages == ["evaluation", "visualization"]
+
+
 def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     (stages,) = stages_of(code(
         "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
