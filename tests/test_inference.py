@@ -144,6 +144,13 @@ def test_statistics_reshaped_along_a_chain_stay_statistics():
     assert stages[1] == ["exploration"]
 
 
+def test_a_sparse_matrix_of_feature_blocks_engineers_features():
+    (stages,) = stages_of(code("from scipy.sparse import hstack, csr_matrix\n"
+                               "brand = csr_matrix((np.ones(n), (rows, codes)))\n"
+                               "features = hstack((brand, app_counts), format='csr')"))
+    assert stages == ["feature_engineering"]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
