@@ -324,18 +324,38 @@ def _operands(node: ast.AST) -> list[ast.AST]:
     if isinstance(node, ast.Compare):
         return [node.left, *node.comparators]
     if isinstance(node, (ast.List, ast.Tuple)):
-        return node.elts
+        return list(node.elts)
     return [node]
 
 
+def _operation_under(node: ast.AST) -> ast.AST | None:
+    """The operation or comparison a chain of calls, attributes and indexes starts from:
+    `(preds == y).mean()`, `(a - b).abs().max()`."""
+    for _ in range(MAX_PATH):
+        kind = type(node)
+        if kind is ast.Attribute or kind is ast.Subscript:
+            node = node.value
+        elif kind is ast.Call:
+            node = node.func
+        else:
+            return node if kind is ast.BinOp or kind is ast.Compare else None
+    return None
+
+
 def _arg_roots(values: list[ast.expr]) -> tuple[str, ...]:
-    """The names arguments are made of: their roots, the operands of an operation or comparison,
-    the values of an f-string, the first argument of a call (`np.where(preds > 0.5, 1, 0)`)."""
+    """The names arguments are made of: their roots, the operands of an operation or comparison
+    (also one a chain starts from), the values of an f-string, the first argument of a call
+    (`np.where(preds > 0.5, 1, 0)`)."""
     roots: list[str] = []
     for arg in values:
         operands = _operands(arg)
-        if type(arg) is ast.Call and arg.args:
+        kind = type(arg)
+        if kind is ast.Call and arg.args:
             operands.extend(_operands(arg.args[0]))
+        if kind is ast.Call or kind is ast.Attribute or kind is ast.Subscript:
+            operation = _operation_under(arg)
+            if operation is not None:
+                operands.extend(_operands(operation))
         roots.extend(name for name in map(_root_name, operands) if name)
     return tuple(roots)
 
@@ -441,8 +461,15 @@ class _Collector:
         facts.literal_only = bool(settings) and all(map(_assigns_literal, settings))
 
     def _display(self, values: list[ast.expr]) -> None:
+        """Objects shown: a name, attribute or index, or the operands of an operation a chain
+        starts from (`(preds > 0.5).mean()` shows preds)."""
         for value in values[:MAX_ARG_ROOTS]:
-            if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+            if isinstance(value, ast.Call):
+                operation = _operation_under(value)
+                if operation is None:
+                    continue
+                self._display([v for v in _operands(operation) if not isinstance(v, (ast.BinOp, ast.Compare))])
+            elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
                 path = path_of(value)
                 if path:
                     self.facts.displays.append((path, self.stmt))

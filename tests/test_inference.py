@@ -629,6 +629,15 @@ def test_a_boxplot_of_cross_validation_results_compares_models():
     assert stages == ["evaluation", "visualization"]
 
 
+def test_an_accuracy_computed_by_hand_from_predictions_evaluates():
+    stages = stages_of(
+        code("y_pred = model.predict(X_val)"),
+        code("print('Accuracy:', (y_pred == y_val).mean())"),
+        code("(y_pred > 0.5).mean(axis=0)"),
+    )
+    assert stages[1:] == [["evaluation"], ["evaluation"]]
+
+
 def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     (stages,) = stages_of(code(
         "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
