@@ -33,7 +33,8 @@ _NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
-BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython"}
+_IPYTHON_CALLS = frozenset({"get_ipython"})
+BUILTINS = frozenset(dir(builtins)) | {"display"} | _IPYTHON_CALLS
 
 
 class Binding(NamedTuple):
@@ -326,6 +327,7 @@ class CellScorer:
     def _finish(self, facts: CellFacts, mostly_imports: bool) -> None:
         self._take_glances()
         self._plots_alone(facts)
+        self._shows_alone(facts)
         self._shaped_for_a_plot(facts)
         self._drop_incidental()
         if not mostly_imports:
@@ -355,6 +357,20 @@ class CellScorer:
             reason = f"plots results {', '.join(results[:3])}" if results else "plots data"
             for stmt in self.scores.stmts.get("visualization", ()):
                 self.scores.add(stage, weight, reason, stmt)
+
+    def _shows_alone(self, facts: CellFacts) -> None:
+        """A cell that gives no other evidence and shows values (`cat_cols`, `len(files)`,
+        `similar_jobs(title)`) looks at data; a value of a known kind (a model) says itself."""
+        rule = self.weights.shows_alone
+        if not rule or self.scores.present(self.signals.threshold):
+            return
+        subjects = self.signals.subject_calls
+        shown = [(qualname(path), stmt) for path, stmt in facts.displays[:MAX_FACTS] if self.scope.kind_of(path) is None]
+        shown += [(call.path[0], call.stmt) for call in facts.calls[:MAX_FACTS]
+                  if call.displayed and len(call.path) == 1 and call.path[0] not in subjects
+                  and call.path[0] not in _IPYTHON_CALLS]
+        for name, stmt in shown:
+            self.scores.add(rule[0], rule[1], f"shows {name}", stmt)
 
     def _shaped_for_a_plot(self, facts: CellFacts) -> None:
         """In a cell that draws and shows no strong phase signal, data reshaped on the way into new

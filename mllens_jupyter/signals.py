@@ -220,6 +220,7 @@ class CellWeights:
     glance_attributes: frozenset[str] = frozenset()
     new_tables: PrefixTable = field(default_factory=PrefixTable)
     plots_alone: tuple[str, float] | None = None
+    shows_alone: tuple[str, float] | None = None
     hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
 
 
@@ -303,7 +304,7 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "hyperparameters"):
+    for key in ("plots_alone", "shows_alone", "hyperparameters"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -580,6 +581,7 @@ def _cell_weights(data: dict) -> CellWeights:
     cells = data.get("cells") or {}
     glances = cells.get("glances") or {}
     plots = cells.get("plots_alone")
+    shows = cells.get("shows_alone")
     hyper = cells.get("hyperparameters")
     hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
                             if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
@@ -591,6 +593,7 @@ def _cell_weights(data: dict) -> CellWeights:
         glance_attributes=frozenset(glances.get("attributes", [])),
         new_tables=_name_table(cells.get("new_tables", [])),
         plots_alone=(plots["stage"], float(plots["weight"])) if plots else None,
+        shows_alone=(shows["stage"], float(shows["weight"])) if shows else None,
         hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names)
         if hyper else None,
     )

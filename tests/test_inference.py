@@ -151,6 +151,22 @@ def test_a_sparse_matrix_of_feature_blocks_engineers_features():
     assert stages == ["feature_engineering"]
 
 
+def test_a_cell_that_only_shows_values_of_no_known_kind_looks_at_data():
+    stages = stages_of(
+        code("import os\nfrom sklearn.ensemble import RandomForestClassifier"),
+        code("patients = sorted(names)"),
+        code("len(patients)"),
+        code("print('There are %d text files' % len(bulletins))"),
+        code("similar_jobs(titles[10])"),
+        code("print('Done')"),
+        code("model = RandomForestClassifier()"),
+        code("model"),
+        code("config.display()"),
+    )
+    assert stages[2:6] == [["exploration"], ["exploration"], ["exploration"], []]
+    assert stages[7:] == [[], []]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
