@@ -167,6 +167,11 @@ def test_a_cell_that_only_shows_values_of_no_known_kind_looks_at_data():
     assert stages[7:] == [[], []]
 
 
+def test_names_of_categorical_columns_are_no_catboost_model():
+    stages = stages_of(code("cat_cols = [c for c in df.columns if df[c].dtype == object]"), code("cat_cols"))
+    assert stages[1] == ["exploration"]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
