@@ -659,6 +659,15 @@ def test_an_accuracy_computed_by_hand_from_predictions_evaluates():
     assert stages[1:] == [["evaluation"], ["evaluation"]]
 
 
+def test_frames_numbered_like_df1_are_data_not_f1_scores():
+    stages = stages_of(
+        code("import matplotlib.pyplot as plt"),
+        code("plt.scatter(df1['a'], df2['a'])\nplt.show()"),
+        code("plt.plot(val_f1)\nplt.show()"),
+    )
+    assert stages[1:] == [["exploration", "visualization"], ["evaluation", "visualization"]]
+
+
 def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     (stages,) = stages_of(code(
         "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
