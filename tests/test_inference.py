@@ -172,6 +172,11 @@ def test_names_of_categorical_columns_are_no_catboost_model():
     assert stages[1] == ["exploration"]
 
 
+def test_predictions_named_after_their_model_are_predictions():
+    stages = stages_of(code("print(log_reg_pred[:10])"), code("cat_indices"))
+    assert stages == [["evaluation"], ["exploration"]]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
