@@ -557,6 +557,8 @@ class CellScorer:
         return rules
 
     def _subjects(self, call: CallFact, name: str, matched: list[Rule]) -> None:
+        """The stages of what a call shows or plots, by the kinds of its arguments; data shown or
+        plotted beside results, or given to a call that evaluates, is what they are compared with."""
         signals = self.signals
         if name in signals.subject_calls:
             verb, stages, weight = "shows", signals.subject_stages, signals.subject_weight
@@ -564,15 +566,18 @@ class CellScorer:
             verb, stages, weight = "plots", signals.plot_stages, signals.plot_weight
         else:
             return
-        for root in dict.fromkeys(call.arg_roots):
-            kind = self._subject_kind(root) or ""
-            stage = self._output_stage(root, stages.get(kind))
-            if stage:
-                glance = verb == "shows" and stage == "exploration" and \
-                    self._is_glance((root,), "", frozenset(), call.stmt)
-                self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
-                if verb == "shows" and kind in _SHOWN_RESULTS:
-                    self.scores.intended.add(stage)
+        kinds = [(root, self._subject_kind(root) or "") for root in dict.fromkeys(call.arg_roots)]
+        found = [(root, kind, self._output_stage(root, stages.get(kind))) for root, kind in kinds]
+        compared = any(rule.stage == "evaluation" for rule in matched) or \
+            any(stage == "evaluation" for _, _, stage in found)
+        for root, kind, stage in found:
+            if not stage or (stage == "exploration" and compared):
+                continue
+            glance = verb == "shows" and stage == "exploration" and \
+                self._is_glance((root,), "", frozenset(), call.stmt)
+            self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
+            if verb == "shows" and kind in _SHOWN_RESULTS:
+                self.scores.intended.add(stage)
 
     def _is_result(self, name: str) -> bool:
         """Whether a name holds results: by what it was made of, or by what it is called."""

@@ -673,6 +673,15 @@ def test_frames_numbered_like_df1_are_data_not_f1_scores():
     assert stages[1:] == [["exploration", "visualization"], ["evaluation", "visualization"]]
 
 
+def test_data_plotted_beside_predictions_is_compared_not_explored():
+    stages = stages_of(
+        code("import matplotlib.pyplot as plt\nimport pandas as pd\ndf = pd.read_csv('x.csv')"),
+        code("plt.scatter(df['y'], y_pred)\nplt.show()"),
+        code("plot_confusion_matrix(df['surface'], measured, classes)"),
+    )
+    assert stages[1:] == [["evaluation", "visualization"], ["evaluation", "visualization"]]
+
+
 def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     (stages,) = stages_of(code(
         "import matplotlib.pyplot as plt\nnorm_conf_mx = conf_mx / conf_mx.sum(axis=1)\n"
