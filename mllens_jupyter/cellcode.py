@@ -610,7 +610,7 @@ class _Collector:
             self._column(target, value, augmented)
 
     def _column(self, target: ast.Subscript, value: ast.AST, augmented: bool) -> None:
-        key = _constant_text(target.slice)
+        key = _column_key(target.slice)
         frame = path_of(target.value)
         if not key or frame is None or frame[0] == UNKNOWN:
             return
@@ -741,11 +741,23 @@ def _value_hint(value: ast.AST) -> Path_ | None:
     return None
 
 
+def _column_key(node: ast.AST) -> str:
+    """The name of a column assigned: its text, or that of a name built from a string and a
+    variable (`df[col + "_count"]` is `{col}_count`; `d[key]` may be any container's item)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts = [_constant_text(part) or ("{" + part.id + "}" if isinstance(part, ast.Name) else "")
+                 for part in (node.left, node.right)]
+        built = all(parts) and any(not part.startswith("{") for part in parts)
+        return "".join(parts) if built else ""
+    return _constant_text(node)
+
+
 def _column_kind(key: str, value: ast.AST, augmented: bool) -> str:
     """How a column is assigned: "rewrite" (from itself), "derive" (computed from other columns),
     "constant", or "set" (from a variable: predictions, ids, a target put back)."""
     nodes = list(ast.walk(value))
-    if augmented or any(isinstance(n, ast.Constant) and _constant_text(n) == key for n in nodes):
+    if augmented or any(isinstance(n, ast.Constant) and _constant_text(n) == key for n in nodes) or \
+            any(isinstance(n, ast.Subscript) and _column_key(n.slice) == key for n in nodes):
         return "rewrite"
     if isinstance(value, ast.Constant):
         return "constant"

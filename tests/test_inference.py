@@ -177,6 +177,15 @@ def test_predictions_named_after_their_model_are_predictions():
     assert stages == [["evaluation"], ["exploration"]]
 
 
+def test_a_column_named_in_a_loop_is_a_new_feature():
+    stages = stages_of(
+        code("import pandas as pd\ntrain = pd.read_csv('train.csv')"),
+        code("for col in cols:\n    train[col + '_ratio'] = train[col] / train['total']"),
+        code("for col in cols:\n    train[col + '_ratio'] = train[col + '_ratio'].round(2)"),
+    )
+    assert stages[1:] == [["feature_engineering"], ["data_preprocessing"]]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
