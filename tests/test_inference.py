@@ -186,6 +186,11 @@ def test_a_column_named_in_a_loop_is_a_new_feature():
     assert stages[1:] == [["feature_engineering"], ["data_preprocessing"]]
 
 
+def test_listing_the_input_files_collects_data():
+    (stages,) = stages_of(code("!ls ../input"))
+    assert stages == ["data_collection"]
+
+
 def test_a_plot_of_data_explores_it_and_a_plot_of_history_evaluates():
     cells = infer_cells([
         code("import seaborn as sns\nimport matplotlib.pyplot as plt\nimport pandas as pd"),
