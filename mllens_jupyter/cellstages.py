@@ -31,6 +31,7 @@ _RESULT_KINDS = frozenset({"metrics", "predictions"})
 _SHOWN_RESULTS = _RESULT_KINDS | {"history"}
 _NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
+_DATA_KINDS = frozenset({None, "dataframe", "summary"})
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
 _IPYTHON_CALLS = frozenset({"get_ipython"})
@@ -366,11 +367,20 @@ class CellScorer:
             return
         subjects = self.signals.subject_calls
         shown = [(qualname(path), stmt) for path, stmt in facts.displays[:MAX_FACTS] if self.scope.kind_of(path) is None]
-        shown += [(call.path[0], call.stmt) for call in facts.calls[:MAX_FACTS]
-                  if call.displayed and len(call.path) == 1 and call.path[0] not in subjects
-                  and call.path[0] not in _IPYTHON_CALLS]
+        shown += [(qualname(call.path), call.stmt) for call in facts.calls[:MAX_FACTS]
+                  if call.displayed and call.path[0] not in subjects and call.path[0] not in _IPYTHON_CALLS
+                  and (len(call.path) == 1 or self._of_a_module(call.path)) and self._given_data(call)]
         for name, stmt in shown:
             self.scores.add(rule[0], rule[1], f"shows {name}", stmt)
+
+    def _given_data(self, call: CallFact) -> bool:
+        """Whether a call is given nothing known to be other than data (a model, a session)."""
+        return all(self.scope.kind_of((root,)) in _DATA_KINDS for root in call.arg_roots)
+
+    def _of_a_module(self, path: Path_) -> bool:
+        """Whether a call is a module's function (`np.unique(y)`), not a method of an object."""
+        binding = self.scope.resolve(path)[1]
+        return binding is not None and binding.module and CALL not in path[:-1] and ITEM not in path
 
     def _shaped_for_a_plot(self, facts: CellFacts) -> None:
         """In a cell that draws and shows no strong phase signal, data reshaped on the way into new

@@ -158,13 +158,14 @@ def test_a_cell_that_only_shows_values_of_no_known_kind_looks_at_data():
         code("len(patients)"),
         code("print('There are %d text files' % len(bulletins))"),
         code("similar_jobs(titles[10])"),
+        code("np.unique(y_train, return_counts=True)"),
         code("print('Done')"),
         code("model = RandomForestClassifier()"),
         code("model"),
         code("config.display()"),
     )
-    assert stages[2:6] == [["exploration"], ["exploration"], ["exploration"], []]
-    assert stages[7:] == [[], []]
+    assert stages[2:7] == [["exploration"], ["exploration"], ["exploration"], ["exploration"], []]
+    assert stages[8:] == [[], []]
 
 
 def test_names_of_categorical_columns_are_no_catboost_model():
