@@ -32,6 +32,7 @@ _SHOWN_RESULTS = _RESULT_KINDS | {"history"}
 _NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
 _DATA_KINDS = frozenset({None, "dataframe", "summary"})
+_MUTATORS = frozenset({"append", "extend", "insert", "remove", "update", "add", "pop", "clear", "sort", "discard"})
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
 _IPYTHON_CALLS = frozenset({"get_ipython"})
@@ -367,15 +368,23 @@ class CellScorer:
             return
         subjects = self.signals.subject_calls
         shown = [(qualname(path), stmt) for path, stmt in facts.displays[:MAX_FACTS] if self.scope.kind_of(path) is None]
-        shown += [(qualname(call.path), call.stmt) for call in facts.calls[:MAX_FACTS]
+        shown += [(_shown_name(call), call.stmt) for call in facts.calls[:MAX_FACTS]
                   if call.displayed and call.path[0] not in subjects and call.path[0] not in _IPYTHON_CALLS
-                  and (len(call.path) == 1 or self._of_a_module(call.path)) and self._given_data(call)]
+                  and (len(call.path) == 1 or self._of_a_module(call.path) or self._of_data(call.path))
+                  and self._given_data(call)]
         for name, stmt in shown:
             self.scores.add(rule[0], rule[1], f"shows {name}", stmt)
 
     def _given_data(self, call: CallFact) -> bool:
         """Whether a call is given nothing known to be other than data (a model, a session)."""
         return all(self.scope.kind_of((root,)) in _DATA_KINDS for root in call.arg_roots)
+
+    def _of_data(self, path: Path_) -> bool:
+        """Whether a call is a method of a variable not known to be other than data that returns
+        something to see (`labels.sum(axis=0)`, not `names.append(name)`)."""
+        receiver = _strip_trailing(path[:-1])
+        return bool(receiver) and path[-1] not in _MUTATORS and \
+            self.scope.resolve(path)[1] is None and self.scope.kind_of(receiver) in _DATA_KINDS
 
     def _of_a_module(self, path: Path_) -> bool:
         """Whether a call is a module's function (`np.unique(y)`), not a method of an object."""
@@ -818,6 +827,13 @@ def _remade_names(facts: CellFacts) -> dict[str, int]:
 def _restaged(rules: list[Rule], stage: str) -> list[Rule]:
     """Rules that look at or change data, read as serving `stage` (results looked at evaluate)."""
     return [Rule(stage, rule.weight) if rule.stage in _ON_DATA else rule for rule in rules]
+
+
+def _shown_name(call: CallFact) -> str:
+    """What a shown call is named by in a reason: its path, or what a string's method is given."""
+    if call.path[0] == UNKNOWN and call.arg_roots:
+        return call.arg_roots[0]
+    return qualname(call.path)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -159,13 +159,16 @@ def test_a_cell_that_only_shows_values_of_no_known_kind_looks_at_data():
         code("print('There are %d text files' % len(bulletins))"),
         code("similar_jobs(titles[10])"),
         code("np.unique(y_train, return_counts=True)"),
+        code("labels.sum(axis=0)"),
+        code("print('Number of images: {}'.format(n_images))"),
+        code("names.append(name)"),
         code("print('Done')"),
         code("model = RandomForestClassifier()"),
         code("model"),
-        code("config.display()"),
+        code("session.close()"),
     )
-    assert stages[2:7] == [["exploration"], ["exploration"], ["exploration"], ["exploration"], []]
-    assert stages[8:] == [[], []]
+    assert stages[2:10] == [["exploration"]] * 6 + [[], []]
+    assert stages[11:] == [[], []]
 
 
 def test_names_of_categorical_columns_are_no_catboost_model():
