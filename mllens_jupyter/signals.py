@@ -444,7 +444,7 @@ class Screened:
 
     def holds_others(self, text: str) -> bool:
         """Whether the text holds a word of each requirement of the pattern besides the screened one
-        (`target\s+(column|label)` needs "target", and "column" or "label")."""
+        (`target (column|label)` needs "target", and "column" or "label")."""
         if not self.others:
             return True
         folded = _folded(text)
