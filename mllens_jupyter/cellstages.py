@@ -367,7 +367,8 @@ class CellScorer:
         if not rule or self.scores.present(self.signals.threshold):
             return
         subjects = self.signals.subject_calls
-        shown = [(qualname(path), stmt) for path, stmt in facts.displays[:MAX_FACTS] if self.scope.kind_of(path) is None]
+        shown = [(qualname(path), stmt) for path, stmt in facts.displays[:MAX_FACTS]
+                 if self.scope.kind_of(path) is None]
         shown += [(_shown_name(call), call.stmt) for call in facts.calls[:MAX_FACTS]
                   if call.displayed and call.path[0] not in subjects and call.path[0] not in _IPYTHON_CALLS
                   and (len(call.path) == 1 or self._of_a_module(call.path) or self._of_data(call.path))
