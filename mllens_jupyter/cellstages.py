@@ -861,17 +861,24 @@ def _method_rules(table: dict, kind: str | None, method: str, call: CallFact, re
     return []
 
 
+def _flags_data(rule: Rule, call: CallFact) -> bool:
+    """Whether a prediction given no data names the data by a keyword flag (`learn.TTA(is_test=True)`)."""
+    return rule.unlabelled and rule.args is not None and not call.first_arg and \
+        any(rule.args.fullmatch(kwarg) for kwarg in call.kwargs)
+
+
 def _conditions(rules: list[Rule], call: CallFact, receiver: Path_, scope: Scope) -> list[Rule]:
     receiver_name = receiver[0] if receiver else ""
-    met = [r for r in rules if (r.args or r.receiver) and _condition_met(r, call.first_arg, receiver_name, scope)]
+    met = [r for r in rules if (r.args or r.receiver) and _condition_met(r, call, receiver_name, scope)]
     if met:
         return met
     return [r for r in rules if r.args is None and r.receiver is None]
 
 
-def _condition_met(rule: Rule, first_arg: str, receiver_name: str, scope: Scope) -> bool:
+def _condition_met(rule: Rule, call: CallFact, receiver_name: str, scope: Scope) -> bool:
+    first_arg = call.first_arg
     if rule.args is not None and not rule.args.fullmatch(first_arg or ""):
-        return False
+        return _flags_data(rule, call)
     if rule.unlabelled and scope.has_labels(first_arg):
         return False
     return rule.receiver is None or bool(rule.receiver.fullmatch(receiver_name))

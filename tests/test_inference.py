@@ -536,6 +536,16 @@ def test_predicting_on_labelled_test_data_evaluates_and_on_unlabelled_test_data_
     assert unlabelled[3]["stages"] == ["deployment"]
 
 
+def test_predictions_flagged_for_the_test_set_deploy_and_on_the_validation_set_evaluate():
+    stages = stages_of(
+        code("learn = cnn_learner(data, models.resnet34)\nlearn.fit_one_cycle(4)"),
+        code("preds, _ = learn.TTA(n_aug=8)"),
+        code("preds_t, _ = learn.TTA(n_aug=8, is_test=True)"),
+        code("test_preds, _ = learn.get_preds(test_dl)"),
+    )
+    assert stages[1:] == [["evaluation"], ["deployment"], ["deployment"]]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
