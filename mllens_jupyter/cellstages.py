@@ -104,6 +104,13 @@ def qualname(path: Path_) -> str:
     return found
 
 
+def _module_function(raw: Path_, binding: Binding | None) -> bool:
+    """Whether a path is a call of a module's function (`np.stack(preds)`, `np.exp(x)`): what it
+    returns is not known by the function's name."""
+    return binding is not None and binding.module and len(raw) > 2 and raw[-1] == CALL and \
+        CALL not in raw[:-1] and ITEM not in raw
+
+
 def _strip_trailing(path: Path_) -> Path_:
     while path and path[-1] in MARKERS:
         path = path[:-1]
@@ -187,7 +194,9 @@ class Scope:
         if accessor and len(raw) > 1:
             return accessor
         kind = self._kind_of_resolved(resolved, binding, raw)
-        return kind or self.signals.kind_of_name(last_name)
+        if kind or _module_function(raw, binding):
+            return kind
+        return self.signals.kind_of_name(last_name)
 
     def _kind_of_resolved(self, resolved: Path_, binding: Binding | None, raw: Path_) -> str | None:
         returned = self._returned_kind(raw)
@@ -741,8 +750,12 @@ class CellScorer:
             if not value or self._is_prediction(value) or self._is_read(value):
                 continue
             for pattern, rule in self.signals.targets:
-                if pattern.fullmatch(target):
+                if pattern.fullmatch(target) and not self._returns_predictions(value):
                     self._add(rule.stage, rule.weight, f"makes {target}", stmt)
+
+    def _returns_predictions(self, value: Path_) -> bool:
+        """Whether a value is what a prediction returns (`preds, y = learn.TTA()`): not data prepared."""
+        return value[-1] == CALL and self.scope.kind_of(value) == "predictions"
 
     def _is_read(self, value: Path_) -> bool:
         """Whether a value is read from a file or a store (`X_train = pd.read_csv(...)` collects data,

@@ -546,6 +546,16 @@ def test_predictions_flagged_for_the_test_set_deploy_and_on_the_validation_set_e
     assert stages[1:] == [["evaluation"], ["deployment"], ["deployment"]]
 
 
+def test_a_numpy_function_of_predictions_and_labels_a_prediction_returns_are_no_data_prepared():
+    stages = stages_of(
+        code("import numpy as np"),
+        code("learn = cnn_learner(data, models.resnet34)\nlearn.fit_one_cycle(4)"),
+        code("preds, _ = learn.TTA(n_aug=8)\npreds = np.stack(preds, axis=-1)\npred = preds.mean(axis=-1)"),
+        code("preds, y = learn.TTA(n_aug=8)"),
+    )
+    assert stages[2:] == [["evaluation"], ["evaluation"]]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
