@@ -34,6 +34,7 @@ MAX_SCAN_CHARS = 100_000
 MAX_PARSE_CHARS = 20_000
 MAX_ARG_ROOTS = 8
 MAX_MAGIC_DEPTH = 2
+MAX_WRAPPERS = 3
 CACHE_SIZE = 2048
 
 Path_ = tuple[str, ...]
@@ -77,6 +78,7 @@ class CellFacts:
     stored: list[tuple[Path_, int]] = field(default_factory=list)
     displays: list[tuple[Path_, int]] = field(default_factory=list)
     classes: list[tuple[str, tuple[Path_, ...], int]] = field(default_factory=list)
+    loops: list[tuple[str, bool, int]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     strings: list[str] = field(default_factory=list)
     shell: list[str] = field(default_factory=list)
@@ -618,6 +620,21 @@ class _Collector:
         source = value.id if which == "set" and isinstance(value, ast.Name) else ""
         self.facts.columns.append((frame, key, which, self.stmt, source))
 
+    def on_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> None:
+        """A loop: what it iterates over (`test_loader`, also in `enumerate(tqdm(test_loader))`), and
+        whether each item is one value rather than inputs unpacked with their labels."""
+        self.on_operation(node)
+        iterable, target = node.iter, node.target
+        for _ in range(MAX_WRAPPERS):
+            if type(iterable) is not ast.Call or type(iterable.func) is not ast.Name or not iterable.args:
+                break
+            if iterable.func.id == "enumerate" and type(target) is ast.Tuple and len(target.elts) == 2:
+                target = target.elts[1]
+            iterable = iterable.args[0]
+        root = _root_name(iterable)
+        if root:
+            self.facts.loops.append((root, type(target) is ast.Name, self.stmt))
+
     def on_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
             if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
@@ -850,6 +867,9 @@ _HANDLERS = {
     ast.Attribute: _Collector.on_attribute,
     ast.arg: _Collector.on_arg,
     **{kind: _Collector.on_operation for kind in _OPERANDS},
+    ast.For: _Collector.on_loop,
+    ast.AsyncFor: _Collector.on_loop,
+    ast.comprehension: _Collector.on_loop,
 }
 
 _IMPORT_LINE = re.compile(r"^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?", re.MULTILINE)

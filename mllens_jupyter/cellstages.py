@@ -111,6 +111,19 @@ def _module_function(raw: Path_, binding: Binding | None) -> bool:
         CALL not in raw[:-1] and ITEM not in raw
 
 
+_TEST_SET_NAMES: dict[str, bool] = {}
+
+
+def _names_test_set(pattern: re.Pattern, name: str) -> bool:
+    """Whether a variable's name says it holds the test set's batches (`test_loader`, `test_dl`)."""
+    found = _TEST_SET_NAMES.get(name)
+    if found is None:
+        if len(_TEST_SET_NAMES) >= MAX_QUALNAMES:
+            _TEST_SET_NAMES.clear()
+        found = _TEST_SET_NAMES[name] = bool(pattern.fullmatch(name))
+    return found
+
+
 def _strip_trailing(path: Path_) -> Path_:
     while path and path[-1] in MARKERS:
         path = path[:-1]
@@ -336,6 +349,7 @@ class CellScorer:
     # --- weighing the evidence of the whole cell -------------------------------------------------
 
     def _finish(self, facts: CellFacts, mostly_imports: bool) -> None:
+        self._test_loops(facts)
         self._take_glances()
         self._plots_alone(facts)
         self._shows_alone(facts)
@@ -346,6 +360,22 @@ class CellScorer:
 
     def _phase_stages(self) -> list[str]:
         return [s for s in self.scores.present(self.signals.threshold) if s not in ACTIVITY_STAGES]
+
+    def _test_loops(self, facts: CellFacts) -> None:
+        """A loop over the test set's batches with no labels (`for images in test_loader`) in a cell
+        that evaluates predicts on the test set: output, not evaluation."""
+        rule = self.weights.test_loops
+        if not rule or not facts.loops or "evaluation" not in self.scores.by_stage:
+            return
+        stage, weight, names = rule
+        loader = next((root for root, single, _ in facts.loops if single and _names_test_set(names, root)), None)
+        if loader is None:
+            return
+        for reason, found in self.scores.by_stage["evaluation"].items():
+            self.scores.add(stage, found, reason)
+        self.scores.stmts.setdefault(stage, set()).update(self.scores.stmts.get("evaluation", ()))
+        self.scores.add(stage, weight, f"loops over {loader}")
+        self.scores.drop("evaluation")
 
     def _take_glances(self) -> None:
         """A look at what the cell made counts only when the cell shows nothing else."""

@@ -222,6 +222,7 @@ class CellWeights:
     plots_alone: tuple[str, float] | None = None
     shows_alone: tuple[str, float] | None = None
     hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
+    test_loops: tuple[str, float, re.Pattern] | None = None
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "shows_alone", "hyperparameters"):
+    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -324,6 +325,9 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
         for key in ("args", "receiver"):
             if key in rule:
                 yield from _regex_problem(doc, (*path, key), rule[key])
+    loops = (data.get("cells") or {}).get("test_loops")
+    if loops:
+        yield from _regex_problem(doc, ("cells", "test_loops", "names"), loops["names"])
     for kind, spec in data["kinds"].items():
         for index, pattern in enumerate(spec.get("names", [])):
             yield from _regex_problem(doc, ("kinds", kind, "names", index), pattern)
@@ -583,6 +587,7 @@ def _cell_weights(data: dict) -> CellWeights:
     plots = cells.get("plots_alone")
     shows = cells.get("shows_alone")
     hyper = cells.get("hyperparameters")
+    loops = cells.get("test_loops")
     hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
                             if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
     return CellWeights(
@@ -596,6 +601,7 @@ def _cell_weights(data: dict) -> CellWeights:
         shows_alone=(shows["stage"], float(shows["weight"])) if shows else None,
         hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names)
         if hyper else None,
+        test_loops=(loops["stage"], float(loops["weight"]), re.compile(loops["names"], _FLAGS)) if loops else None,
     )
 
 

@@ -556,6 +556,16 @@ def test_a_numpy_function_of_predictions_and_labels_a_prediction_returns_are_no_
     assert stages[2:] == [["evaluation"], ["evaluation"]]
 
 
+def test_a_loop_over_test_batches_without_labels_predicts_for_output_and_with_labels_evaluates():
+    model = code("import torch\nmodel = Net()\noptimizer = torch.optim.Adam(model.parameters())")
+    unlabelled = ("model.eval()\npreds = []\nwith torch.no_grad():\n"
+                  "    for i, images in enumerate(tqdm(test_loader)):\n        preds.append(model(images).argmax(1))")
+    labelled = ("model.eval()\ncorrect = 0\nwith torch.no_grad():\n"
+                "    for images, labels in test_loader:\n        correct += (model(images).argmax(1) == labels).sum()")
+    stages = stages_of(model, code(unlabelled), code(labelled), code(unlabelled.replace("test_loader", "val_loader")))
+    assert stages[1:] == [["deployment"], ["evaluation"], ["evaluation"]]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
