@@ -314,6 +314,8 @@ class CellScorer:
         self.names: list[str] = []
         self.made: dict[str, int] = {}
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
+        self.derived: set[int] = set()
+        self.prepared: set[int] = set()
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
@@ -460,12 +462,17 @@ class CellScorer:
             return
         statements = set().union(*(self.scores.stmts.get(s, ()) for s in stages))
         for stage in stages:
-            if stage in strong or stage in self.scores.intended:
+            if stage in strong or stage in self.scores.intended or self._derived_from_prepared(stage):
                 continue
             serving = self.scores.stmts.get(stage, set())
             if len(serving) < self.weights.secondary_statements or \
                     len(serving) < self.weights.secondary_share * len(statements):
                 self.scores.drop(stage)
+
+    def _derived_from_prepared(self, stage: str) -> bool:
+        """Whether a new column is derived in the very statement that strongly prepares data: the
+        preparation is the means to the feature (`df["month"] = pd.to_datetime(df["date"]).dt.month`)."""
+        return stage == "feature_engineering" and bool(self.derived & self.prepared)
 
     def _setup_aside(self) -> None:
         """A cell doing phase work is not a setup cell for a line of configuration in it."""
@@ -492,6 +499,8 @@ class CellScorer:
             for start, end, stages in self.purposes:
                 if start <= stmt < end and stage not in stages and stage not in ACTIVITY_STAGES:
                     return
+        if stage == "data_preprocessing" and weight >= self.weights.strong and not glance:
+            self.prepared.add(stmt)
         self.scores.add(stage, weight, reason, stmt, glance)
 
     def _add_rules(self, rules: list[Rule] | tuple, reason: str, stmt: int = CELL_WIDE, scale: float = 1.0,
@@ -756,6 +765,8 @@ class CellScorer:
                 stage, weight = columns[which]
                 stage = "evaluation" if stage in _ON_DATA and self._is_result(frame[0]) else stage
                 self._add(stage, weight, f"{_COLUMN_VERBS.get(which, which)} column {key!r}", stmt)
+                if which == "derive" and stage == "feature_engineering":
+                    self.derived.add(stmt)
 
     def _filters(self, facts: CellFacts) -> None:
         rule = self.signals.columns.get("filter")

@@ -566,6 +566,15 @@ def test_a_loop_over_test_batches_without_labels_predicts_for_output_and_with_la
     assert stages[1:] == [["deployment"], ["evaluation"], ["evaluation"]]
 
 
+def test_a_column_derived_by_a_strong_preparation_in_the_same_statement_engineers_a_feature():
+    stages = stages_of(
+        code("import pandas as pd\ndf = pd.read_csv('sales.csv')"),
+        code("df['month'] = pd.to_datetime(df['date']).dt.month"),
+        code("df['date'] = pd.to_datetime(df['date'])\ndf = df.dropna()\ndf['weekly'] = df['sales'] / 7"),
+    )
+    assert stages[1:] == [["data_preprocessing", "feature_engineering"], ["data_preprocessing"]]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
