@@ -327,6 +327,8 @@ def _operands(node: ast.AST) -> list[ast.AST]:
         return [node.left, *node.comparators]
     if isinstance(node, (ast.List, ast.Tuple)):
         return list(node.elts)
+    if isinstance(node, ast.Dict):
+        return list(node.values)
     return [node]
 
 

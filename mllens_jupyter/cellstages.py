@@ -111,16 +111,16 @@ def _module_function(raw: Path_, binding: Binding | None) -> bool:
         CALL not in raw[:-1] and ITEM not in raw
 
 
-_TEST_SET_NAMES: dict[str, bool] = {}
+_NAMES_LIKE: dict[tuple[re.Pattern, str], bool] = {}
 
 
-def _names_test_set(pattern: re.Pattern, name: str) -> bool:
-    """Whether a variable's name says it holds the test set's batches (`test_loader`, `test_dl`)."""
-    found = _TEST_SET_NAMES.get(name)
+def _names_like(pattern: re.Pattern, name: str) -> bool:
+    """Whether a variable's name is one a rule of `cells` names (`test_loader`, `y_val`), memoised."""
+    found = _NAMES_LIKE.get((pattern, name))
     if found is None:
-        if len(_TEST_SET_NAMES) >= MAX_QUALNAMES:
-            _TEST_SET_NAMES.clear()
-        found = _TEST_SET_NAMES[name] = bool(pattern.fullmatch(name))
+        if len(_NAMES_LIKE) >= MAX_QUALNAMES:
+            _NAMES_LIKE.clear()
+        found = _NAMES_LIKE[pattern, name] = bool(pattern.fullmatch(name))
     return found
 
 
@@ -370,7 +370,7 @@ class CellScorer:
         if not rule or not facts.loops or "evaluation" not in self.scores.by_stage:
             return
         stage, weight, names = rule
-        loader = next((root for root, single, _ in facts.loops if single and _names_test_set(names, root)), None)
+        loader = next((root for root, single, _ in facts.loops if single and _names_like(names, root)), None)
         if loader is None:
             return
         for reason, found in self.scores.by_stage["evaluation"].items():
@@ -542,7 +542,21 @@ class CellScorer:
         key, rules = self.signals.calls.lookup(name)
         rules = _with_args(rules, call.first_arg)
         self._add_rules(self._looked_at(rules, call), f"calls {name}", call.stmt)
+        if len(call.arg_roots) > 1 and self.weights.compared_tables:
+            self._compared(call, name)
         return rules
+
+    def _compared(self, call: CallFact, name: str) -> None:
+        """A table built of predictions beside the labels compares them: it evaluates, or makes output
+        when the predictions are the test set's."""
+        stage, weight, labels = self.weights.compared_tables
+        if self.weights.new_tables.lookup(name)[0] is None:
+            return
+        predicted = next((root for root in call.arg_roots if self._subject_kind(root) == "predictions"), None)
+        actual = next((root for root in call.arg_roots if root != predicted and _names_like(labels, root)), None)
+        if predicted and actual:
+            self._add(self._output_stage(predicted, stage) or stage, weight, f"compares {predicted} with {actual}",
+                      call.stmt)
 
     def _looked_at(self, rules: list[Rule], call: CallFact) -> list[Rule]:
         """A generic transformation whose result is only shown (`df.fillna(0).head()`) changes no data:

@@ -223,6 +223,7 @@ class CellWeights:
     shows_alone: tuple[str, float] | None = None
     hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
     test_loops: tuple[str, float, re.Pattern] | None = None
+    compared_tables: tuple[str, float, re.Pattern] | None = None
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops"):
+    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -325,9 +326,10 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
         for key in ("args", "receiver"):
             if key in rule:
                 yield from _regex_problem(doc, (*path, key), rule[key])
-    loops = (data.get("cells") or {}).get("test_loops")
-    if loops:
-        yield from _regex_problem(doc, ("cells", "test_loops", "names"), loops["names"])
+    for key in ("test_loops", "compared_tables"):
+        named = (data.get("cells") or {}).get(key)
+        if named:
+            yield from _regex_problem(doc, ("cells", key, "names"), named["names"])
     for kind, spec in data["kinds"].items():
         for index, pattern in enumerate(spec.get("names", [])):
             yield from _regex_problem(doc, ("kinds", kind, "names", index), pattern)
@@ -587,7 +589,6 @@ def _cell_weights(data: dict) -> CellWeights:
     plots = cells.get("plots_alone")
     shows = cells.get("shows_alone")
     hyper = cells.get("hyperparameters")
-    loops = cells.get("test_loops")
     hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
                             if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
     return CellWeights(
@@ -601,8 +602,14 @@ def _cell_weights(data: dict) -> CellWeights:
         shows_alone=(shows["stage"], float(shows["weight"])) if shows else None,
         hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names)
         if hyper else None,
-        test_loops=(loops["stage"], float(loops["weight"]), re.compile(loops["names"], _FLAGS)) if loops else None,
+        test_loops=_named_rule(cells.get("test_loops")),
+        compared_tables=_named_rule(cells.get("compared_tables")),
     )
+
+
+def _named_rule(spec: dict | None) -> tuple[str, float, re.Pattern] | None:
+    """A stage, a weight and the names (a regex on a whole variable name) a rule of `cells` applies to."""
+    return (spec["stage"], float(spec["weight"]), re.compile(spec["names"], _FLAGS)) if spec else None
 
 
 def _sections(data: dict) -> dict[str, Section]:

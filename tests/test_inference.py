@@ -575,6 +575,16 @@ def test_a_column_derived_by_a_strong_preparation_in_the_same_statement_engineer
     assert stages[1:] == [["data_preprocessing", "feature_engineering"], ["data_preprocessing"]]
 
 
+def test_a_table_of_predictions_beside_the_labels_compares_them():
+    stages = stages_of(
+        code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
+        code("y_pred = model.predict(X_val)"),
+        code("results = pd.DataFrame({'actual': y_val, 'predicted': y_pred})\nresults.head(10)"),
+        code("ids = pd.DataFrame({'id': test_ids, 'text': texts})\nids.head()"),
+    )
+    assert stages[2:] == [["evaluation"], ["exploration"]]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
