@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, UNPACKED, CallFact, CellFacts, Path_
-from .signals import ANY_KIND, Rule, Signals
+from .signals import ANY_KIND, Rule, Signals, remember
 
 MAX_REASONS = 6
 IMPORT_WEIGHT = 0.9
@@ -118,9 +118,8 @@ def _names_like(pattern: re.Pattern, name: str) -> bool:
     """Whether a variable's name is one a rule of `cells` names (`test_loader`, `y_val`), memoised."""
     found = _NAMES_LIKE.get((pattern, name))
     if found is None:
-        if len(_NAMES_LIKE) >= MAX_QUALNAMES:
-            _NAMES_LIKE.clear()
-        found = _NAMES_LIKE[pattern, name] = bool(pattern.fullmatch(name))
+        found = bool(pattern.fullmatch(name))
+        remember(_NAMES_LIKE, (pattern, name), found)
     return found
 
 
