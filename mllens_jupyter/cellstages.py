@@ -90,6 +90,13 @@ class Scores:
     def present(self, threshold: float) -> list[str]:
         return [stage for stage in self.by_stage if self.confidence(stage) >= threshold]
 
+    def move(self, stage: str, to: str) -> None:
+        """Read a stage's evidence as another stage's: its reasons and statements go to `to`."""
+        for reason, weight in self.by_stage.get(stage, {}).items():
+            self.add(to, weight, reason)
+        self.stmts.setdefault(to, set()).update(self.stmts.get(stage, ()))
+        self.drop(stage)
+
 
 _QUALNAMES: dict[Path_, str] = {}
 MAX_QUALNAMES = 50_000
@@ -372,11 +379,8 @@ class CellScorer:
         loader = next((root for root, single, _ in facts.loops if single and _names_like(names, root)), None)
         if loader is None:
             return
-        for reason, found in self.scores.by_stage["evaluation"].items():
-            self.scores.add(stage, found, reason)
-        self.scores.stmts.setdefault(stage, set()).update(self.scores.stmts.get("evaluation", ()))
+        self.scores.move("evaluation", stage)
         self.scores.add(stage, weight, f"loops over {loader}")
-        self.scores.drop("evaluation")
 
     def _take_glances(self) -> None:
         """A look at what the cell made counts only when the cell shows nothing else."""
@@ -447,10 +451,7 @@ class CellScorer:
         for stage in [s for s in stages if s in _CHANGES]:
             if scores.stmts.get(stage, set()) & kept:
                 continue
-            for reason, weight in scores.by_stage[stage].items():
-                scores.add(rule[0], weight, reason)
-            scores.stmts.setdefault(rule[0], set()).update(scores.stmts.get(stage, ()))
-            scores.drop(stage)
+            scores.move(stage, rule[0])
 
     def _drop_incidental(self) -> None:
         """Beside a stage with a strong signal, a weaker stage stays only when enough statements

@@ -127,9 +127,7 @@ class _Walk:
         strong = self.signals.cells.strong
         for code_stage in sorted(present - ACTIVITY_STAGES - {stage}):
             if code_stage in section.always or (code_stage in section.weak and scores.strength(code_stage) < strong):
-                for reason, weight in scores.by_stage[code_stage].items():
-                    scores.add(stage, weight, reason)
-                scores.drop(code_stage)
+                scores.move(code_stage, stage)
 
     def markdown(self, text: str) -> Scores:
         facts = markdown_facts(text)
