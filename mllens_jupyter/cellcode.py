@@ -124,18 +124,36 @@ _R_ASSIGNMENT = re.compile(r"^[ \t]*[\w.]+[ \t]*<-[ \t]*\S", re.MULTILINE)
 @lru_cache(maxsize=CACHE_SIZE)
 def _facts_for_text(text: str, python: bool = True) -> CellFacts:
     facts = CellFacts()
-    if not text.strip():
+    if not text or text.isspace():
         return facts
     if python:
         head = _head_of(text)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with parse_warnings_silenced():
             _read_into(head, facts, depth=0, transform=head is text)
         if facts.parsed and "<-" in head and _R_ASSIGNMENT.search(head):
             facts.foreign.append(head)
     else:
         scan_tokens(text, facts)
     return facts
+
+
+_SILENT = ("ignore", None, Warning, None, 0)
+
+
+class parse_warnings_silenced:
+    """Warnings of parsing cells (invalid escapes in their strings) silenced; entered once around
+    many cells, it spares each cell its own `catch_warnings`."""
+
+    def __enter__(self) -> None:
+        self._caught = None
+        if not warnings.filters or warnings.filters[0] != _SILENT:
+            self._caught = warnings.catch_warnings()
+            self._caught.__enter__()
+            warnings.simplefilter("ignore")
+
+    def __exit__(self, *raised: object) -> None:
+        if self._caught is not None:
+            self._caught.__exit__(*raised)
 
 
 _TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#])")

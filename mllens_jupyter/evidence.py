@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .cellcode import UNKNOWN, cell_facts, source_text
+from .cellcode import UNKNOWN, cell_facts, parse_warnings_silenced, source_text
 from .cellstages import Scope, qualname
 from .signals import Signals, load_signals, remember
 
@@ -122,10 +122,11 @@ def find_evidence(cells: Sequence[Mapping], lens, signals: Signals | None = None
     practices whose evidence the code shows."""
     finder = EvidenceFinder(lens)
     scope = Scope(signals or load_signals())
-    for position, text in _code_cells(cells):
-        facts = cell_facts(text)
-        scope.bind_cell(facts)
-        finder.cell(position, facts, scope)
+    with parse_warnings_silenced():
+        for position, text in _code_cells(cells):
+            facts = cell_facts(text)
+            scope.bind_cell(facts)
+            finder.cell(position, facts, scope)
     return finder.result()
 
 

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .cellcode import cell_facts, source_text
+from .cellcode import cell_facts, parse_warnings_silenced, source_text
 from .cellstages import ACTIVITY_STAGES, CellScorer, Scope, Scores
 from .evidence import EvidenceFinder, find_evidence
 from .markdown_signals import heading_stages, markdown_facts, text_stages
@@ -189,7 +189,8 @@ def infer_cells(cells: Sequence[Mapping], signals: Signals | None = None, langua
 def _walk_cells(cells: object, signals: Signals, language: str | None,
                 evidence: EvidenceFinder | None = None) -> list[dict]:
     walk = _Walk(signals, python=_is_python(language), evidence=evidence)
-    return [walk.cell(index, cell) for index, cell in enumerate(_cell_list(cells))]
+    with parse_warnings_silenced():
+        return [walk.cell(index, cell) for index, cell in enumerate(_cell_list(cells))]
 
 
 def _is_python(language: object) -> bool:

@@ -134,6 +134,14 @@ class Signals:
     _origin_kinds: dict[str, str | None] = field(default_factory=dict, repr=False)
     memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
+    def prepare(self) -> None:
+        """Compile every pattern that is otherwise compiled when first needed: an audit does it once
+        before it forks its workers (0.16 s), so that none of them does it again."""
+        for table in (self.shell, self.helpers, self.targets, self.files, self.keywords, self.headings, self.text):
+            for entry in table:
+                if isinstance(entry[0], Screened):
+                    entry[0].prepare()
+
     def canonical_name(self, dotted: str) -> str:
         found = self._canonical_names.get(dotted)
         if found is None:
@@ -438,8 +446,7 @@ class Screened:
         if len(self.parts) < 2:
             return self.pattern.search(text) if self.holds_others(text) else None
         if self._screen is None:
-            self._part_patterns = [Screened(re.compile(part, self.pattern.flags)) for part in self.parts]
-            self._screen = ScreenSet(self._part_patterns)
+            self.prepare()
         best: re.Match | None = None
         for index in sorted(self._screen.candidates(text)):
             part = self._part_patterns[index]
@@ -447,6 +454,12 @@ class Screened:
             if match is not None and (best is None or match.start() < best.start()):
                 best = match
         return best
+
+    def prepare(self) -> None:
+        """Compile the parts' own patterns and screen now, not at the first text that needs them."""
+        if self._screen is None and len(self.parts) > 1:
+            self._part_patterns = [Screened(re.compile(part, self.pattern.flags)) for part in self.parts]
+            self._screen = ScreenSet(self._part_patterns)
 
     def holds_others(self, text: str) -> bool:
         """Whether the text holds a word of each requirement of the pattern besides the screened one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mllens_jupyter import audit
 from mllens_jupyter.audit import Auditor, audit_notebook, coverage_of
 from mllens_jupyter.lens import get_lens
 from mllens_jupyter.report.progress import Progress
@@ -410,6 +412,34 @@ def test_results_stream_out_while_the_walk_goes_on(tmp_path, lens):
     seen: list[str] = []
     Auditor(jobs=2, batch_size=2).run([str(tmp_path)], lens, on_result=lambda r: seen.append(Path(r["path"]).name))
     assert seen == [f"{index:02d}.ipynb" for index in range(30)]
+
+
+def test_an_audit_hands_the_garbage_collector_back_as_it_found_it(tmp_path, lens, monkeypatch):
+    """An application that audits in its own process keeps its collector's setting; during the
+    audit the collector runs between notebooks only, every NOTEBOOKS_PER_COLLECTION of them."""
+    for index in range(6):
+        write(tmp_path / f"{index}.ipynb", lens_notebook(["business_goal"], cells=[TRAINING_CELL]))
+    monkeypatch.setattr(audit, "NOTEBOOKS_PER_COLLECTION", 2)
+    full_collections: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full_collections.append(1)
+
+    enabled_during: list[bool] = []
+    gc.callbacks.append(count)
+    try:
+        Auditor(jobs=1).run([str(tmp_path)], lens, on_result=lambda _: enabled_during.append(gc.isenabled()))
+    finally:
+        gc.callbacks.remove(count)
+    assert enabled_during == [False] * 6 and gc.isenabled()
+    assert len(full_collections) == 3
+    gc.disable()
+    try:
+        Auditor(jobs=1).run([str(tmp_path)], lens)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # ---------------------------------------------------------------- progress

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 
@@ -427,6 +428,20 @@ def test_any_cell_source_gives_a_result(source, lens):
     assert isinstance(find_evidence(cells, lens), dict)
     assert infer_notebook({"cells": cells}, lens)["cells"] == results
     json.dumps(results)
+
+
+def test_cells_with_odd_literals_warn_nothing_and_leave_warning_filters_alone(lens):
+    """Invalid escapes and number suffixes are the notebook's business: a kernel running the magic
+    must not see warnings about them, nor find its own warning filters changed."""
+    cells = [code("re.sub('\\d+', '', text)"), code("flags = [0x1for x in y]"), code("print('\\w')")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        filters = list(warnings.filters)
+        infer_cells(cells)
+        infer_notebook({"cells": cells}, lens)
+        find_evidence(cells, lens)
+        assert warnings.filters == filters
+    assert caught == []
 
 
 @pytest.mark.parametrize("cells", [

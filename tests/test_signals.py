@@ -121,8 +121,11 @@ def test_unknown_stages_in_sections_and_pipelines_are_reported(tmp_path):
     "Our target column holds the label. Decision-makers set the success criteria.",
     "",
 ])
-def test_screened_rules_match_exactly_where_their_patterns_do(text):
-    signals = load_signals()
+@pytest.mark.parametrize("prepared", [False, True], ids=["compiled when needed", "compiled ahead by prepare"])
+def test_screened_rules_match_exactly_where_their_patterns_do(text, prepared, tmp_path):
+    signals = load_signals(write_tables(tmp_path, lambda data: None))
+    if prepared:
+        signals.prepare()
     for table in (signals.text, signals.keywords, signals.shell, signals.helpers, signals.files):
         for screened, _ in table:
             expected = screened.pattern.search(text)
