@@ -346,8 +346,13 @@ def _operands(node: ast.AST) -> list[ast.AST]:
     if isinstance(node, (ast.List, ast.Tuple)):
         return list(node.elts)
     if isinstance(node, ast.Dict):
-        return list(node.values)
+        return [item for value in node.values for item in _listed(value)]
     return [node]
+
+
+def _listed(node: ast.AST) -> list[ast.AST]:
+    """The items of a list or tuple literal (a column of a table given as a dict), else the node."""
+    return list(node.elts) if isinstance(node, (ast.List, ast.Tuple)) else [node]
 
 
 def _operation_under(node: ast.AST) -> ast.AST | None:

@@ -161,6 +161,7 @@ class Scope:
         self.earlier: frozenset[str] = frozenset()
         self.cell_names: frozenset[str] = frozenset()
         self.outputs: set[str] = set()
+        self.results: set[str] = set()
         self._kinds: dict[str, dict[Path_, str | None]] = {}
 
     def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
@@ -322,6 +323,7 @@ class CellScorer:
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
         self.derived: set[int] = set()
         self.prepared: set[int] = set()
+        self.tabulated: set[int] = set()
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
@@ -352,6 +354,7 @@ class CellScorer:
         self._text_rules(facts)
         self._finish(facts, mostly_imports)
         self._remember_outputs(facts)
+        self._remember_results(facts)
         return self.scores
 
     # --- weighing the evidence of the whole cell -------------------------------------------------
@@ -542,21 +545,38 @@ class CellScorer:
         key, rules = self.signals.calls.lookup(name)
         rules = _with_args(rules, call.first_arg)
         self._add_rules(self._looked_at(rules, call), f"calls {name}", call.stmt)
-        if len(call.arg_roots) > 1 and self.weights.compared_tables:
-            self._compared(call, name)
+        if call.arg_roots and self.weights.new_tables.lookup(name)[0] is not None:
+            self._compared(call)
+            self._tabulated(call)
         return rules
 
-    def _compared(self, call: CallFact, name: str) -> None:
+    def _compared(self, call: CallFact) -> None:
         """A table built of predictions beside the labels compares them: it evaluates, or makes output
         when the predictions are the test set's."""
-        stage, weight, labels = self.weights.compared_tables
-        if self.weights.new_tables.lookup(name)[0] is None:
+        if len(call.arg_roots) < 2 or not self.weights.compared_tables:
             return
+        stage, weight, labels = self.weights.compared_tables
         predicted = next((root for root in call.arg_roots if self._subject_kind(root) == "predictions"), None)
         actual = next((root for root in call.arg_roots if root != predicted and _names_like(labels, root)), None)
         if predicted and actual:
             self._add(self._output_stage(predicted, stage) or stage, weight, f"compares {predicted} with {actual}",
                       call.stmt)
+
+    def _tabulated(self, call: CallFact) -> None:
+        """A table built of results (`pd.DataFrame({"model": names, "score": [acc_lr, acc_svc]})`)
+        compares them: it evaluates, and holds results from then on."""
+        rule = self.weights.result_tables
+        results = [root for root in dict.fromkeys(call.arg_roots)
+                   if self._subject_kind(root) == "metrics" and not self._predicted(root)]
+        if rule and results:
+            self._add(rule[0], rule[1], f"tabulates {', '.join(results[:3])}", call.stmt)
+            self.tabulated.add(call.stmt)
+
+    def _predicted(self, name: str) -> bool:
+        """Whether a name was bound to what a prediction returns (`scores = model.predict_proba(X)`),
+        whatever it is called."""
+        binding = self.scope.bindings.get(name)
+        return binding is not None and not binding.module and self._is_prediction(binding.path)
 
     def _looked_at(self, rules: list[Rule], call: CallFact) -> list[Rule]:
         """A generic transformation whose result is only shown (`df.fillna(0).head()`) changes no data:
@@ -670,6 +690,8 @@ class CellScorer:
         """The kind of what a call shows or plots; a table named for results (`feature_importances`,
         `val_preds`) shows results, one named for a submission shows output."""
         kind = self.scope.kind_of((root,))
+        if root in self.scope.results and kind in _DATA_KINDS:
+            return "metrics"
         if kind == "dataframe":
             return next((named for named in self.signals.kinds_of_name(root) if named in _NAMED_TABLES), kind)
         return kind
@@ -718,6 +740,14 @@ class CellScorer:
                 self.scope.outputs.add(target)
             else:
                 self.scope.outputs.discard(target)
+
+    def _remember_results(self, facts: CellFacts) -> None:
+        """The names that hold results from now on: tables the cell built of results."""
+        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
+            if stmt in self.tabulated and value and value[-1] == CALL:
+                self.scope.results.add(target)
+            else:
+                self.scope.results.discard(target)
 
     def _output_stage(self, root: str, stage: str | None) -> str | None:
         """Results shown or printed are output when an earlier cell made them as output (test-set

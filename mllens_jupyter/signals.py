@@ -232,6 +232,7 @@ class CellWeights:
     hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
     test_loops: tuple[str, float, re.Pattern] | None = None
     compared_tables: tuple[str, float, re.Pattern] | None = None
+    result_tables: tuple[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables"):
+    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables", "result_tables"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -601,6 +602,7 @@ def _cell_weights(data: dict) -> CellWeights:
     glances = cells.get("glances") or {}
     plots = cells.get("plots_alone")
     shows = cells.get("shows_alone")
+    results = cells.get("result_tables")
     hyper = cells.get("hyperparameters")
     hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
                             if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
@@ -617,6 +619,7 @@ def _cell_weights(data: dict) -> CellWeights:
         if hyper else None,
         test_loops=_named_rule(cells.get("test_loops")),
         compared_tables=_named_rule(cells.get("compared_tables")),
+        result_tables=(results["stage"], float(results["weight"])) if results else None,
     )
 
 

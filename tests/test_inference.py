@@ -600,6 +600,20 @@ def test_a_table_of_predictions_beside_the_labels_compares_them():
     assert stages[2:] == [["evaluation"], ["exploration"]]
 
 
+def test_a_table_built_of_scores_compares_models_and_holds_results():
+    cells = infer_cells([
+        code("import pandas as pd\nfrom sklearn.svm import SVC\nfrom sklearn.linear_model import LogisticRegression"),
+        code("svc = SVC().fit(X_train, y_train)\nacc_svc = round(svc.score(X_val, y_val) * 100, 2)"),
+        code("logreg = LogisticRegression().fit(X_train, y_train)\nacc_log = round(logreg.score(X_val, y_val) * 100, 2)"),
+        code("models = pd.DataFrame({'Model': ['SVC', 'Logistic Regression'], 'Score': [acc_svc, acc_log]})\n"
+             "models.sort_values(by='Score', ascending=False)"),
+        code("models.sort_values(by='Score', ascending=False)"),
+        code("ids = pd.DataFrame({'id': test_ids, 'name': names})\nids.sort_values(by='id')"),
+    ])
+    assert [cell["stages"] for cell in cells[3:]] == [["evaluation"], ["evaluation"], ["exploration"]]
+    assert "tabulates acc_svc, acc_log" in reasons_of(cells[3], "evaluation")
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
