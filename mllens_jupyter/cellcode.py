@@ -355,6 +355,14 @@ def _listed(node: ast.AST) -> list[ast.AST]:
     return list(node.elts) if isinstance(node, (ast.List, ast.Tuple)) else [node]
 
 
+def _first_argument(node: ast.AST) -> str:
+    """What a call's first argument is named by: its text, its root, or those of the first item of a
+    list or tuple of inputs (`model.predict([X_test_text, X_test_meta])`)."""
+    if isinstance(node, (ast.List, ast.Tuple)) and node.elts:
+        node = node.elts[0]
+    return _constant_text(node) or _root_name(node) or ""
+
+
 def _operation_under(node: ast.AST) -> ast.AST | None:
     """The operation or comparison a chain of calls, attributes and indexes starts from:
     `(preds == y).mean()`, `(a - b).abs().max()`."""
@@ -555,7 +563,7 @@ class _Collector:
             self._mark_arguments(values, displayed)
         kwargs = tuple(k.arg for k in node.keywords if k.arg)
         self.facts.names.update(kwargs)
-        first = _constant_text(node.args[0]) or (_root_name(node.args[0]) or "") if node.args else ""
+        first = _first_argument(node.args[0]) if node.args else ""
         step = _last_step(node) if path[-1] in _PIPELINES else None
         self.facts.calls.append(CallFact(path, kwargs, _arg_roots(values), first, node_id in self.shown, self.stmt,
                                          step, node_id in self.used, displayed, node_id in self.computed))

@@ -561,6 +561,15 @@ def test_predictions_flagged_for_the_test_set_deploy_and_on_the_validation_set_e
     assert stages[1:] == [["evaluation"], ["deployment"], ["deployment"]]
 
 
+def test_a_model_given_a_list_of_inputs_is_named_by_the_first_of_them():
+    stages = stages_of(
+        code("from keras.models import Model\nmodel = Model(inputs=[text_in, meta_in], outputs=out)"),
+        code("val_preds = model.predict([X_val_text, X_val_meta])"),
+        code("test_preds = model.predict([X_test_text, X_test_meta], verbose=1)"),
+    )
+    assert stages[1:] == [["evaluation"], ["deployment"]]
+
+
 def test_a_numpy_function_of_predictions_and_labels_a_prediction_returns_are_no_data_prepared():
     stages = stages_of(
         code("import numpy as np"),
