@@ -324,11 +324,13 @@ class CellScorer:
         self.derived: set[int] = set()
         self.prepared: set[int] = set()
         self.tabulated: set[int] = set()
+        self.still_output: set[str] = set()
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
         self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
         self.made = _made_names(facts)
+        self.still_output = _remade_from(facts, self.scope.outputs)
         self.purposes = self._purposes(facts)
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
@@ -751,8 +753,10 @@ class CellScorer:
 
     def _output_stage(self, root: str, stage: str | None) -> str | None:
         """Results shown or printed are output when an earlier cell made them as output (test-set
-        predictions); a cell that makes them anew says itself what they are."""
-        if stage == "evaluation" and root in self.scope.outputs and root not in self.made:
+        predictions); a cell that makes them anew says itself what they are, unless it makes them
+        from output alone (`predictions = np.rint(predictions)`)."""
+        remade = root in self.made and root not in self.still_output
+        if stage == "evaluation" and root in self.scope.outputs and not remade:
             return "deployment"
         return stage
 
@@ -892,6 +896,15 @@ def _made_names(facts: CellFacts) -> dict[str, int]:
     for name, stmt in changes:
         made[name] = min(stmt, made.get(name, stmt))
     return made
+
+
+def _remade_from(facts: CellFacts, sources: set[str]) -> set[str]:
+    """The names a cell assigns only from calls on those `sources` (`preds = np.rint(preds)`)."""
+    remade: dict[str, bool] = {}
+    for target, value, hint, _ in facts.assigns[:MAX_FACTS]:
+        made_of = any(p and p[0] in sources for p in (hint, value)) and bool(value) and value[-1] == CALL
+        remade[target] = remade.get(target, True) and made_of
+    return {name for name, only in remade.items() if only}
 
 
 def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:

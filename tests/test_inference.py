@@ -824,6 +824,17 @@ def test_test_set_predictions_stay_output_in_the_cells_after():
     assert stages[2:] == [["deployment"], ["deployment"], ["deployment"], ["deployment"]]
 
 
+def test_test_set_predictions_remade_from_themselves_stay_output():
+    stages = stages_of(
+        code("import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier"),
+        code("model = RandomForestClassifier().fit(X_train, y_train)"),
+        code("predictions = model.predict_proba(X_test)"),
+        code("predictions = np.rint(predictions)\npredictions.shape"),
+        code("val_preds = model.predict_proba(X_val)\nval_preds = np.rint(val_preds)\nval_preds.shape"),
+    )
+    assert stages[2:] == [["deployment"], ["deployment"], ["evaluation"]]
+
+
 def test_turning_on_a_plotting_library_in_the_notebook_is_setup():
     (stages,) = stages_of(code("import pyLDAvis\nimport pyLDAvis.gensim\npyLDAvis.enable_notebook()"))
     assert stages == ["setup"]
