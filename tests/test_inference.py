@@ -906,6 +906,16 @@ def test_predictions_compared_with_labels_inside_an_expression_evaluate():
     assert "data_preprocessing" not in stages[4]
 
 
+def test_a_helper_named_for_training_data_makes_data_not_a_model():
+    stages = stages_of(
+        code("def train_generator(df, batch_size=32):\n    while True:\n        yield df.sample(batch_size)"),
+        code("train_gen = train_generator(train_df)\nvalid_gen = train_generator(valid_df)"),
+        code("def train_model(model, X, y):\n    return model.fit(X, y)"),
+    )
+    assert "training" not in stages[0] + stages[1]
+    assert stages[2] == ["training"]
+
+
 def test_helpers_named_fe_engineer_features():
     stages = stages_of(
         code("def fe_step0(data):\n    data['norm'] = data['x'] / data['y']\n    return data"),
