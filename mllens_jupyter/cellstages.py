@@ -583,17 +583,19 @@ class CellScorer:
     def _looked_at(self, rules: list[Rule], call: CallFact) -> list[Rule]:
         """A generic transformation whose result is only shown (`df.fillna(0).head()`) changes no data:
         it looks at it. One whose result only feeds another call or a computation (a plot of
-        `df.astype(int)`) neither changes nor shows data: the call it feeds says what it serves."""
+        `df.astype(int)`) neither changes nor shows data: the call it feeds says what it serves. Done
+        to results, it serves their stage even then (`scores_df.iloc[scores_df["acc"].idxmax()]`
+        picks the best model)."""
         if not rules:
             return rules
+        results = self._results_worked_on(rules, call)
+        if results:
+            rules = _restaged(rules, results)
         if call.used and not call.shown:
             return [rule for rule in rules if rule.stage != "exploration"
                     and (rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
         if call.computed:
             return [rule for rule in rules if rule.stage != "exploration"]
-        results = self._results_worked_on(rules, call)
-        if results:
-            rules = _restaged(rules, results)
         if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
             return rules
         return [Rule("exploration", rule.weight) if rule.stage in _CHANGES and rule.weight < self.weights.strong

@@ -623,6 +623,17 @@ def test_a_table_built_of_scores_compares_models_and_holds_results():
     assert "tabulates acc_svc, acc_log" in reasons_of(cells[3], "evaluation")
 
 
+def test_picking_the_best_model_from_a_table_of_scores_evaluates():
+    stages = stages_of(
+        code("import pandas as pd\ntrain_df = pd.read_csv('train.csv')"),
+        code("scores_df = pd.DataFrame(scores, columns=['model', 'accuracy'])"),
+        code("best = scores_df.iloc[scores_df['accuracy'].idxmax()]\nbest_name = best[0]"),
+        code("oldest = train_df.iloc[train_df['age'].idxmax()]\noldest_name = oldest[0]"),
+    )
+    assert stages[2] == ["evaluation"]
+    assert "evaluation" not in stages[3]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
