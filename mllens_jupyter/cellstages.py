@@ -797,7 +797,8 @@ class CellScorer:
 
     def _columns(self, facts: CellFacts) -> None:
         """Columns assigned; finishing a column the cell itself just added (`df["d"] = ...` then
-        `df["d"] += ...`) is still adding it; predictions put in a table, even a new one, make output."""
+        `df["d"] += ...`) is still adding it; predictions put in a table, even a new one, make output;
+        any column added to a table of results (`scores_df["rank"] = np.arange(8)`) is about them."""
         columns = self.signals.columns
         tables = self._new_tables(facts)
         added: set[tuple[Path_, str]] = set()
@@ -808,6 +809,8 @@ class CellScorer:
                 which = "predictions"
             elif frame[0] in tables:
                 continue
+            elif which == "set" and self._is_result(frame[0]):
+                which = "derive"
             if which == "derive" or (which == "rewrite" and (frame, key) in added):
                 which = "derive"
                 added.add((frame, key))

@@ -634,6 +634,17 @@ def test_picking_the_best_model_from_a_table_of_scores_evaluates():
     assert "evaluation" not in stages[3]
 
 
+def test_a_column_added_to_a_table_of_scores_is_about_the_scores():
+    stages = stages_of(
+        code("import numpy as np\nimport pandas as pd\ntrain_df = pd.read_csv('train.csv')"),
+        code("scores_df = pd.DataFrame(scores, columns=['model', 'accuracy'])"),
+        code("scores_df['code'] = np.arange(8)"),
+        code("train_df['code'] = np.arange(8)"),
+    )
+    assert stages[2] == ["evaluation"]
+    assert "evaluation" not in stages[3]
+
+
 def test_a_look_at_what_the_cell_just_made_does_not_add_exploration():
     cells = infer_cells([
         code("import pandas as pd"),
