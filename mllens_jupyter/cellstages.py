@@ -664,7 +664,9 @@ class CellScorer:
 
     def _subjects(self, call: CallFact, name: str, matched: list[Rule]) -> None:
         """The stages of what a call shows or plots, by the kinds of its arguments; data shown or
-        plotted beside results, or given to a call that evaluates, is what they are compared with."""
+        plotted beside results, or given to a call that evaluates, is what they are compared with.
+        Results shown are reported, whatever function of the notebook shows them (a validation accuracy
+        printed inside `def train_network`)."""
         signals = self.signals
         if name in signals.subject_calls:
             verb, stages, weight = "shows", signals.subject_stages, signals.subject_weight
@@ -681,9 +683,11 @@ class CellScorer:
                 continue
             glance = verb == "shows" and stage == "exploration" and \
                 self._is_glance((root,), "", frozenset(), call.stmt)
-            self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
             if verb == "shows" and kind in _SHOWN_RESULTS:
+                self.scores.add(stage, weight, f"{verb} {root}", call.stmt)
                 self.scores.intended.add(stage)
+            else:
+                self._add(stage, weight, f"{verb} {root}", call.stmt, glance)
 
     def _is_result(self, name: str) -> bool:
         """Whether a name holds results: by what it was made of, or by what it is called."""

@@ -928,6 +928,18 @@ def test_predictions_compared_with_labels_inside_an_expression_evaluate():
     assert "data_preprocessing" not in stages[4]
 
 
+def test_results_printed_inside_a_training_function_also_evaluate():
+    stages = stages_of(
+        code("import tensorflow as tf"),
+        code("def train_network(x):\n    for epoch in range(10):\n        sess.run([optimizer, cost])\n"
+             "        accuracy = tf.reduce_mean(tf.cast(correct, 'float'))\n"
+             "        print('Accuracy:', accuracy.eval({x: X_val}))"),
+        code("def train_network(x):\n    for epoch in range(10):\n        _, c = sess.run([optimizer, cost])\n"
+             "        print('Epoch', epoch, 'loss', c)"),
+    )
+    assert stages[1:] == [["training", "evaluation"], ["training"]]
+
+
 def test_a_helper_named_for_training_data_makes_data_not_a_model():
     stages = stages_of(
         code("def train_generator(df, batch_size=32):\n    while True:\n        yield df.sample(batch_size)"),
