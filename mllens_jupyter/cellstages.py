@@ -787,6 +787,7 @@ class CellScorer:
         """A cell that only sets values configures the notebook, or the training when the values are
         hyperparameters (`params = {"learning_rate": 0.05, "max_depth": 6}`, `EPOCHS = 30`)."""
         if not facts.literal_only:
+            self._hyperparameters_set(facts)
             return
         hyper = self.weights.hyperparameters
         if hyper:
@@ -798,6 +799,20 @@ class CellScorer:
         if self.signals.configuration:
             stage, weight = self.signals.configuration
             self.scores.add(stage, weight, "only sets values")
+
+    def _hyperparameters_set(self, facts: CellFacts) -> None:
+        """Values given to hyperparameters beside other code (`LR = 1e-4`, `EPOCHS = [2, 6, 8]`, or a
+        configuration class's `STEPS_PER_EPOCH = 1000`) configure the training."""
+        hyper = self.weights.hyperparameters
+        if not hyper:
+            return
+        stage, weight, least, known = hyper
+        named = {target: stmt for target, value, _, stmt in facts.assigns[:MAX_FACTS]
+                 if value is None and target.lower() in known}
+        if len({name.lower() for name in named}) >= least:
+            reason = f"sets hyperparameters {', '.join(sorted(named)[:3])}"
+            for stmt in named.values():
+                self._add(stage, weight, reason, stmt)
 
     def _columns(self, facts: CellFacts) -> None:
         """Columns assigned; finishing a column the cell itself just added (`df["d"] = ...` then

@@ -671,6 +671,16 @@ def test_an_incidental_line_does_not_add_a_stage_beside_a_strong_one():
     assert cells[3]["stages"] == ["setup"]
 
 
+def test_hyperparameters_given_values_beside_other_code_configure_the_training():
+    stages = stages_of(
+        code("LR = 1e-4\nEPOCHS = [2, 6, 8]\n\nimport warnings\nwarnings.filterwarnings('ignore')"),
+        code("class TrainConfig(Config):\n    NAME = 'shapes'\n    STEPS_PER_EPOCH = 1000\n    VALIDATION_STEPS = 200\n\n"
+             "config = TrainConfig()\nconfig.display()"),
+        code("SEED = 42\nDATA_DIR = '../input'\n\nimport warnings\nwarnings.filterwarnings('ignore')"),
+    )
+    assert stages == [["training"], ["training"], ["setup"]]
+
+
 def test_a_function_is_what_its_name_says():
     (stages,) = stages_of(code(
         "def missing_values_table(df):\n    total = df.isnull().sum()\n"
