@@ -33,6 +33,7 @@ _NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
 _DATA_KINDS = frozenset({None, "dataframe", "summary"})
 _MUTATORS = frozenset({"append", "extend", "insert", "remove", "update", "add", "pop", "clear", "sort", "discard"})
+_MONITORING = "metrics"  # the keyword argument of the metrics a training watches (`compile(metrics=[...])`)
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
 CELL_WIDE = -1
 _IPYTHON_CALLS = frozenset({"get_ipython"})
@@ -858,13 +859,16 @@ class CellScorer:
         return tables
 
     def _targets(self, facts: CellFacts) -> None:
-        """What the names a cell assigns say it makes (`X_train`: data prepared for a model)."""
+        """What the names a cell assigns say it makes (`X_train`: data prepared for a model); a metric
+        made to be given to the training (`learn = cnn_learner(data, arch, metrics=acc_02)`) sets it up."""
+        monitored = {root for call in facts.calls[:MAX_FACTS] if _MONITORING in call.kwargs for root in call.arg_roots}
         for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
             if not value or self._is_prediction(value) or self._is_read(value):
                 continue
             for pattern, rule in self.signals.targets:
                 if pattern.fullmatch(target) and not self._returns_predictions(value):
-                    self._add(rule.stage, rule.weight, f"makes {target}", stmt)
+                    stage = "training" if rule.stage == "evaluation" and target in monitored else rule.stage
+                    self._add(stage, rule.weight, f"makes {target}", stmt)
 
     def _returns_predictions(self, value: Path_) -> bool:
         """Whether a value is what a prediction returns (`preds, y = learn.TTA()`): not data prepared."""

@@ -950,6 +950,15 @@ def test_results_printed_inside_a_training_function_also_evaluate():
     assert stages[1:] == [["training", "evaluation"], ["training"]]
 
 
+def test_a_metric_made_for_the_training_to_watch_sets_up_the_training():
+    stages = stages_of(
+        code("from fastai.vision import *"),
+        code("acc_02 = partial(accuracy_thresh, thresh=0.2)\nlearn = cnn_learner(data, models.resnet50, metrics=acc_02)"),
+        code("acc_02 = accuracy_thresh(preds, targets, thresh=0.2)\nprint(acc_02)"),
+    )
+    assert stages[1:] == [["training"], ["evaluation"]]
+
+
 def test_a_helper_named_for_training_data_makes_data_not_a_model():
     stages = stages_of(
         code("def train_generator(df, batch_size=32):\n    while True:\n        yield df.sample(batch_size)"),
