@@ -31,6 +31,7 @@ _RESULT_KINDS = frozenset({"metrics", "predictions"})
 _SHOWN_RESULTS = _RESULT_KINDS | {"history"}
 _NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
+_DATA_WORK = _CHANGES | {"data_collection"}
 _DATA_KINDS = frozenset({None, "dataframe", "summary"})
 _MUTATORS = frozenset({"append", "extend", "insert", "remove", "update", "add", "pop", "clear", "sort", "discard"})
 _MONITORING = "metrics"  # the keyword argument of the metrics a training watches (`compile(metrics=[...])`)
@@ -251,6 +252,10 @@ class Scope:
     def is_pipeline(self, path: Path_) -> bool:
         return self.signals.pipelines.lookup(self.name(self.resolve(_strip_trailing(path))[0]))[0] is not None
 
+    def _works_on_data(self, function: str) -> bool:
+        """Whether a notebook's function is named for work on data (`aggregate_transactions`)."""
+        return any(rule.stage in _DATA_WORK for rule in self.signals.helper_rules(function))
+
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
         self.earlier = frozenset(self.assigned)
@@ -306,7 +311,8 @@ class Scope:
         if hint is not None and binding is None and len(value) == 2 and value[-1] == CALL and len(hint) == 1:
             argument = self.bindings.get(hint[0])
             kind = argument.kind if argument is not None else None
-            if kind in self.signals.keeping_kinds and self.signals.kind_of_name(target) in (None, kind):
+            if kind in self.signals.keeping_kinds and (self.signals.kind_of_name(target) in (None, kind)
+                                                       or self._works_on_data(value[0])):
                 return kind
         return self.kind_of(value)
 

@@ -969,6 +969,18 @@ def test_a_helper_named_for_training_data_makes_data_not_a_model():
     assert stages[2] == ["training"]
 
 
+def test_a_table_a_function_named_for_data_work_returns_is_data_whatever_its_name():
+    stages = stages_of(
+        code("import pandas as pd\ntransactions = pd.read_csv('historical_transactions.csv')"),
+        code("history = aggregate_transactions(transactions)\nhistory[:5]"),
+        code("from keras.models import Sequential\nmodel = Sequential()\n"
+             "history = model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=3)"),
+        code("history.history['val_loss'][:5]"),
+    )
+    assert stages[1] == ["feature_engineering"]
+    assert stages[3] == ["evaluation"]
+
+
 def test_helpers_named_fe_engineer_features():
     stages = stages_of(
         code("def fe_step0(data):\n    data['norm'] = data['x'] / data['y']\n    return data"),
