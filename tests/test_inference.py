@@ -981,6 +981,15 @@ def test_a_table_a_function_named_for_data_work_returns_is_data_whatever_its_nam
     assert stages[3] == ["evaluation"]
 
 
+def test_word_embeddings_plotted_are_explored_not_evaluated():
+    stages = stages_of(
+        code("from gensim.models import word2vec"),
+        code("model = word2vec.Word2Vec(corpus, size=100, window=20, min_count=30)"),
+        code("tsne_plot(model, 'Requirements')"),
+    )
+    assert stages[1:] == [["feature_engineering"], ["exploration", "visualization"]]
+
+
 def test_helpers_named_fe_engineer_features():
     stages = stages_of(
         code("def fe_step0(data):\n    data['norm'] = data['x'] / data['y']\n    return data"),
