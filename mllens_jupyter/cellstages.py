@@ -332,12 +332,14 @@ class CellScorer:
         self.prepared: set[int] = set()
         self.tabulated: set[int] = set()
         self.still_output: set[str] = set()
+        self.shown_later: set[int] = set()
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
         self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
         self.made = _made_names(facts)
         self.still_output = _remade_from(facts, self.scope.outputs)
+        self.shown_later = _shown_later(facts)
         self.purposes = self._purposes(facts)
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
@@ -599,8 +601,9 @@ class CellScorer:
         if results:
             rules = _restaged(rules, results)
         if call.used and not call.shown:
-            return [rule for rule in rules if rule.stage != "exploration"
-                    and (rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
+            looked = call.stmt in self.shown_later
+            return [rule for rule in rules if (looked if rule.stage == "exploration" else
+                                               rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
         if call.computed:
             return [rule for rule in rules if rule.stage != "exploration"]
         if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
@@ -939,6 +942,15 @@ def _remade_from(facts: CellFacts, sources: set[str]) -> set[str]:
         made_of = any(p and p[0] in sources for p in (hint, value)) and bool(value) and value[-1] == CALL
         remade[target] = remade.get(target, True) and made_of
     return {name for name, only in remade.items() if only}
+
+
+def _shown_later(facts: CellFacts) -> set[int]:
+    """The statements that assign a name the cell shows afterwards (`top = [w for w, _ in
+    counts.most_common(20)]`, then `print(top)`): what they compute is looked at."""
+    last_shown: dict[str, int] = {}
+    for path, stmt in facts.displays:
+        last_shown[path[0]] = max(stmt, last_shown.get(path[0], stmt))
+    return {stmt for target, _, _, stmt in facts.assigns if last_shown.get(target, -1) > stmt}
 
 
 def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:

@@ -925,6 +925,29 @@ def test_the_most_common_values_shown_are_looked_at():
     assert stages == ["exploration"]
 
 
+def test_the_most_common_words_picked_out_and_then_printed_are_looked_at():
+    cells = infer_cells([
+        code("from collections import Counter\nimport pandas as pd\ndf = pd.read_csv('jobs.csv')"),
+        code("df['text'] = df['text'].str.lower()\ncounter = Counter(' '.join(df['text']).split())\n"
+             "top = [w for w, n in counter.most_common(40) if len(w) > 3]\nprint(top)"),
+        code("df['text'] = df['text'].str.lower()\ncounter = Counter(' '.join(df['text']).split())\n"
+             "vocab = [w for w, n in counter.most_common(10000)]"),
+    ])
+    assert "calls collections.Counter.most_common" in reasons_of(cells[1], "exploration")
+    assert "exploration" not in cells[2]["stages"]
+
+
+def test_text_split_into_words_to_count_them_is_looked_at_not_prepared():
+    stages = stages_of(
+        code("from collections import Counter\nfrom nltk import word_tokenize"),
+        code("tokens = word_tokenize(requirements)\ncounter = Counter(tokens)\n"
+             "top = [w for w, n in counter.most_common(40) if len(w) > 3]\nprint(top)"),
+        code("tokens = [word_tokenize(text) for text in texts]"),
+    )
+    assert stages[1] == ["exploration"]
+    assert stages[2] == ["data_preprocessing"]
+
+
 def test_predictions_compared_with_labels_inside_an_expression_evaluate():
     stages = stages_of(
         code("import numpy as np\nimport pandas as pd\nfrom raiwidgets import ExplanationDashboard"),
