@@ -869,12 +869,18 @@ class CellScorer:
 
     def _targets(self, facts: CellFacts) -> None:
         """What the names a cell assigns say it makes (`X_train`: data prepared for a model); a metric
-        made to be given to the training (`learn = cnn_learner(data, arch, metrics=acc_02)`) sets it up."""
+        made to be given to the training (`learn = cnn_learner(data, arch, metrics=acc_02)`) sets it up.
+        Inside a function the cell defines, `X`, `y`, `y1` are as often coordinates as a model's
+        inputs: its local names prepare no data."""
         monitored = {root for call in facts.calls[:MAX_FACTS] if _MONITORING in call.kwargs for root in call.arg_roots}
+        bodies = [(start, end) for _, start, end in facts.defined[:MAX_FACTS]]
         for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
             if not value or self._is_prediction(value) or self._is_read(value):
                 continue
+            local = any(start < stmt < end for start, end in bodies)
             for pattern, rule in self.signals.targets:
+                if local and rule.stage in _CHANGES:
+                    continue
                 if pattern.fullmatch(target) and not self._returns_predictions(value):
                     stage = "training" if rule.stage == "evaluation" and target in monitored else rule.stage
                     self._add(stage, rule.weight, f"makes {target}", stmt)

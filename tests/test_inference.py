@@ -920,6 +920,17 @@ def test_model_inputs_read_from_files_are_collected_not_prepared():
     assert "data_preprocessing" in stages[2]
 
 
+def test_the_local_x_and_y_of_a_function_prepare_no_data():
+    stages = stages_of(
+        code("import math"),
+        code("def to_angles(x, y, z, w):\n    X = math.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y))\n"
+             "    Y = math.asin(2 * (w * y - z * x))\n    return X, Y"),
+        code("def split(df):\n    X = df.drop('target', axis=1)\n    return X"),
+    )
+    assert "data_preprocessing" not in stages[1]
+    assert "data_preprocessing" in stages[2]
+
+
 def test_the_most_common_values_shown_are_looked_at():
     (stages,) = stages_of(code("from collections import Counter\nCounter(words).most_common(10)"))
     assert stages == ["exploration"]
