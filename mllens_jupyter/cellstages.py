@@ -22,6 +22,7 @@ from .signals import ANY_KIND, Rule, Signals, remember
 
 MAX_REASONS = 6
 IMPORT_WEIGHT = 0.9
+OPENING_IMPORTS = 2
 MAX_KINDS_CACHED = 10_000
 MAX_FACTS = 3000
 ACTIVITY_STAGES = frozenset({"setup", "visualization"})
@@ -161,6 +162,7 @@ class Scope:
         self.bindings: dict[str, Binding] = {}
         self.assigned: set[str] = set()
         self.earlier: frozenset[str] = frozenset()
+        self.opening = True
         self.cell_names: frozenset[str] = frozenset()
         self.outputs: set[str] = set()
         self.results: set[str] = set()
@@ -259,6 +261,7 @@ class Scope:
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
         self.earlier = frozenset(self.assigned)
+        self.opening = not self.bindings
         for bound, qualified, _ in facts.imports:
             path = tuple(qualified.split("."))
             self._bind(bound, Binding(path, module=True, kind=self.signals.kind_of_origin(self.name(path))))
@@ -335,7 +338,8 @@ class CellScorer:
         self.shown_later: set[int] = set()
 
     def score(self, facts: CellFacts) -> Scores:
-        mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines
+        mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines or \
+            (self.scope.opening and facts.import_statements >= OPENING_IMPORTS)
         self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
         self.made = _made_names(facts)
         self.still_output = _remade_from(facts, self.scope.outputs)

@@ -502,7 +502,7 @@ def test_a_fitted_scaler_or_preprocessing_pipeline_prepares_data_it_does_not_tra
 
 
 def test_a_local_web_server_and_its_calls_are_deployment():
-    (stages,) = stages_of(code(
+    _, stages = stages_of(code("churn_service = wsgi_app(model)"), code(
         "from wsgiref.simple_server import make_server\nimport threading, urllib.request\n"
         "server = make_server('127.0.0.1', 0, churn_service)\n"
         "threading.Thread(target=server.serve_forever, daemon=True).start()\n"
@@ -918,6 +918,16 @@ def test_model_inputs_read_from_files_are_collected_not_prepared():
     )
     assert stages[1] == ["data_collection"]
     assert "data_preprocessing" in stages[2]
+
+
+def test_the_imports_that_open_a_notebook_set_it_up_beside_loading_its_data():
+    loading = ("import os\nimport pandas as pd\n\ndata_dir = '../input/images/'\npatients = os.listdir(data_dir)\n"
+               "labels = pd.read_csv('../input/labels.csv', index_col=0)\nlabels.head()")
+    opening = infer_cells([code("%pip install pydicom"), code(loading)])[1]
+    later = infer_cells([code("import numpy as np"), code(loading)])[1]
+    assert opening["stages"] == ["data_collection", "setup"]
+    assert "imports pandas" in reasons_of(opening, "setup")
+    assert later["stages"] == ["data_collection"]
 
 
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
