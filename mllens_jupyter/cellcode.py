@@ -70,6 +70,7 @@ class CellFacts:
     defined: list[tuple[str, int, int]] = field(default_factory=list)
     filtered: list[tuple[str, int]] = field(default_factory=list)
     imports: list[tuple[str, str, int]] = field(default_factory=list)
+    star_imports: list[tuple[str, int]] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     assigns: list[tuple[str, Path_ | None, Path_ | None, int]] = field(default_factory=list)
@@ -539,6 +540,7 @@ class _Collector:
         for alias in node.names:
             if alias.name == "*":
                 self.facts.modules.append(module)
+                self.facts.star_imports.append((module, self.stmt))
                 continue
             qualified = f"{module}.{alias.name}"
             self.facts.modules.append(qualified)

@@ -346,9 +346,11 @@ class CellScorer:
         self.shown_later = _shown_later(facts)
         self.purposes = self._purposes(facts)
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
+        weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
-            weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
             self.scores.add("setup", weight, f"imports {qualified}", stmt)
+        for module, stmt in facts.star_imports[:MAX_FACTS]:
+            self.scores.add("setup", weight, f"imports {module}.*", stmt)
         for call in facts.calls[:MAX_FACTS]:
             self._call(call)
         for path, stmt, shown in facts.attributes[:MAX_FACTS]:

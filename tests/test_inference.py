@@ -867,6 +867,12 @@ def test_test_set_predictions_remade_from_themselves_stay_output():
     assert stages[2:] == [["deployment"], ["deployment"], ["evaluation"]]
 
 
+def test_a_star_import_sets_up_as_any_import_does():
+    (result,) = infer_cells([code("from fastai.vision import *")])
+    assert result["stages"] == ["setup"]
+    assert "imports fastai.vision.*" in reasons_of(result, "setup")
+
+
 def test_turning_on_a_plotting_library_in_the_notebook_is_setup():
     (stages,) = stages_of(code("import pyLDAvis\nimport pyLDAvis.gensim\npyLDAvis.enable_notebook()"))
     assert stages == ["setup"]
