@@ -648,7 +648,7 @@ class CellScorer:
         method = raw[-1]
         if method in MARKERS or method == UNKNOWN:
             return []
-        rules = self._explicit_call(name, resolved, binding, call.stmt)
+        rules = self._explicit_call(name, resolved, binding, call.stmt) or self._class_method(raw, binding, call.stmt)
         receiver = raw[:-1]
         kind = self.scope.kind_of(receiver) if _strip_trailing(receiver) not in ((), (UNKNOWN,)) else None
         found = _method_rules(self.signals.methods, kind, method, call, receiver, self.scope)
@@ -676,6 +676,17 @@ class CellScorer:
         if key is None or len(key.split(".")) <= len(self.scope.name(origin).split(".")):
             return []
         self._add_rules(rules, f"calls {self.scope.short_name(resolved)}", stmt)
+        return rules
+
+    def _class_method(self, raw: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
+        """A class the tables know by its bare name (star-imported), made by one of its class methods
+        (`ImageList.from_folder(path)` after `from fastai.vision import *`): a call of the class."""
+        if binding is not None or len(raw) != 2:
+            return []
+        key, rules = self.signals.calls.lookup(raw[0])
+        if key != raw[0]:
+            return []
+        self._add_rules(rules, f"calls {raw[0]}.{raw[1]}", stmt)
         return rules
 
     def _subjects(self, call: CallFact, name: str, matched: list[Rule]) -> None:

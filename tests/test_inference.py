@@ -873,6 +873,18 @@ def test_a_star_import_sets_up_as_any_import_does():
     assert "imports fastai.vision.*" in reasons_of(result, "setup")
 
 
+def test_a_star_imported_item_list_made_from_a_folder_collects_and_split_and_labelled_prepares():
+    cells = infer_cells([
+        code("from fastai.vision import *"),
+        code("test = ImageList.from_folder(path/'test')\nlen(test)"),
+        code("np.random.seed(42)\nsrc = (ImageList.from_df(df, path, folder='train')\n"
+             "       .split_by_rand_pct(0.2)\n       .label_from_df(cols=1))"),
+    ])
+    assert cells[1]["stages"] == ["data_collection"]
+    assert "calls ImageList.from_folder" in reasons_of(cells[1], "data_collection")
+    assert cells[2]["stages"] == ["data_preprocessing"]
+
+
 def test_turning_on_a_plotting_library_in_the_notebook_is_setup():
     (stages,) = stages_of(code("import pyLDAvis\nimport pyLDAvis.gensim\npyLDAvis.enable_notebook()"))
     assert stages == ["setup"]
