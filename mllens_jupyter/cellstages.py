@@ -166,6 +166,7 @@ class Scope:
         self.cell_names: frozenset[str] = frozenset()
         self.outputs: set[str] = set()
         self.results: set[str] = set()
+        self.features: set[str] = set()
         self._kinds: dict[str, dict[Path_, str | None]] = {}
 
     def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
@@ -372,6 +373,7 @@ class CellScorer:
         self._finish(facts, mostly_imports)
         self._remember_outputs(facts)
         self._remember_results(facts)
+        self._remember_features(facts)
         return self.scores
 
     # --- weighing the evidence of the whole cell -------------------------------------------------
@@ -612,6 +614,8 @@ class CellScorer:
                                                rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
         if call.computed:
             return [rule for rule in rules if rule.stage != "exploration"]
+        if not results:
+            rules = self._joins_features(rules, call)
         if not call.displayed or "inplace" in call.kwargs or _WRITES.match(call.path[-1]):
             return rules
         return [Rule("exploration", rule.weight) if rule.stage in _CHANGES and rule.weight < self.weights.strong
@@ -783,6 +787,36 @@ class CellScorer:
                 self.scope.results.add(target)
             else:
                 self.scope.results.discard(target)
+
+    def _joins_features(self, rules: list[Rule], call: CallFact) -> list[Rule]:
+        """A call that joins a table of engineered features to data engineers features: it prepares
+        no data."""
+        joined = self._joined_features(call)
+        if joined is None:
+            return rules
+        stage, weight, _ = self.weights.joined_features
+        self._add(stage, weight, f"joins the features in {joined}", call.stmt)
+        return [rule for rule in rules if rule.stage not in _CHANGES]
+
+    def _joined_features(self, call: CallFact) -> str | None:
+        """The table of engineered features (see `_remember_features`) a call joins to data, if it
+        joins one: then it engineers features, it does not prepare data."""
+        rule = self.weights.joined_features
+        if not rule or not self.scope.features or not _names_like(rule[2], call.path[-1]):
+            return None
+        return next((root for root in (call.path[0], *call.arg_roots) if root in self.scope.features), None)
+
+    def _remember_features(self, facts: CellFacts) -> None:
+        """The names that hold a new table of engineered features from now on: not bound before, made
+        by a statement that engineered them (`history = aggregate_transactions(transactions)`)."""
+        rule = self.weights.joined_features
+        shown = rule and rule[0] in self.scores.present(self.signals.threshold)
+        engineered = self.scores.stmts.get(rule[0], set()) if shown else set()
+        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
+            if stmt in engineered and value and value[-1] == CALL and target.lower() not in self.scope.earlier:
+                self.scope.features.add(target)
+            else:
+                self.scope.features.discard(target)
 
     def _output_stage(self, root: str, stage: str | None) -> str | None:
         """Results shown or printed are output when an earlier cell made them as output (test-set

@@ -233,6 +233,7 @@ class CellWeights:
     test_loops: tuple[str, float, re.Pattern] | None = None
     compared_tables: tuple[str, float, re.Pattern] | None = None
     result_tables: tuple[str, float] | None = None
+    joined_features: tuple[str, float, re.Pattern] | None = None
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,8 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables", "result_tables"):
+    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables", "result_tables",
+                "joined_features"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -335,7 +337,7 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
         for key in ("args", "receiver"):
             if key in rule:
                 yield from _regex_problem(doc, (*path, key), rule[key])
-    for key in ("test_loops", "compared_tables"):
+    for key in ("test_loops", "compared_tables", "joined_features"):
         named = (data.get("cells") or {}).get(key)
         if named:
             yield from _regex_problem(doc, ("cells", key, "names"), named["names"])
@@ -620,6 +622,7 @@ def _cell_weights(data: dict) -> CellWeights:
         test_loops=_named_rule(cells.get("test_loops")),
         compared_tables=_named_rule(cells.get("compared_tables")),
         result_tables=(results["stage"], float(results["weight"])) if results else None,
+        joined_features=_named_rule(cells.get("joined_features")),
     )
 
 

@@ -948,6 +948,21 @@ def test_the_imports_that_open_a_notebook_set_it_up_beside_loading_its_data():
     assert later["stages"] == ["data_collection"]
 
 
+def test_a_table_of_engineered_features_joined_onto_the_data_adds_features():
+    cells = infer_cells([
+        code("import pandas as pd\ntrain = pd.read_csv('train.csv')\nmerchants = pd.read_csv('merchants.csv')\n"
+             "transactions = pd.read_csv('transactions.csv')"),
+        code("def aggregate_transactions(history):\n"
+             "    return history.groupby('card_id').agg({'amount': ['sum', 'mean']})"),
+        code("history = aggregate_transactions(transactions)"),
+        code("train = pd.merge(train, history, on='card_id', how='left')"),
+        code("train = pd.merge(train, merchants, on='merchant_id', how='left')"),
+    ])
+    assert cells[3]["stages"] == ["feature_engineering"]
+    assert "joins the features in history" in reasons_of(cells[3], "feature_engineering")
+    assert cells[4]["stages"] == ["data_preprocessing"]
+
+
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
     stages = stages_of(
         code("import math"),
