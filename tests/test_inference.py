@@ -963,6 +963,17 @@ def test_a_table_of_engineered_features_joined_onto_the_data_adds_features():
     assert cells[4]["stages"] == ["data_preprocessing"]
 
 
+def test_a_map_of_the_data_in_two_dimensions_is_looked_at_and_components_are_features():
+    stages = stages_of(
+        code("from sklearn.manifold import TSNE\nfrom sklearn.decomposition import PCA\nimport matplotlib.pyplot as plt"),
+        code("tsne = TSNE(n_components=2, random_state=0)\npoints = tsne.fit_transform(vectors)\n"
+             "plt.scatter(points[:, 0], points[:, 1])\nplt.show()"),
+        code("pca = PCA(n_components=20)\ncomponents = pca.fit_transform(vectors)"),
+    )
+    assert stages[1] == ["exploration", "visualization"]
+    assert stages[2] == ["feature_engineering"]
+
+
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
     stages = stages_of(
         code("import math"),
