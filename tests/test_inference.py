@@ -1087,6 +1087,15 @@ def test_helpers_named_fe_engineer_features():
     assert stages == [["feature_engineering"]] * 3
 
 
+def test_helpers_named_for_statistics_features_engineer_them_and_those_named_for_statistics_look():
+    stages = stages_of(
+        code("features = fe_advanced_stats(data)"),
+        code("add_stats_features(data)"),
+        code("data_stats(data)"),
+    )
+    assert stages == [["feature_engineering"], ["feature_engineering"], ["exploration"]]
+
+
 def test_image_augmentation_prepares_data():
     (stages,) = stages_of(code("import imgaug.augmenters as iaa\naugmentation = iaa.Sequential([iaa.Fliplr(0.5)])"))
     assert stages == ["data_preprocessing"]
