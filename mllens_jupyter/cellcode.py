@@ -438,6 +438,7 @@ _SHOW_PATHS = frozenset({("print",), ("display",)})
 
 
 _PIPELINES = frozenset({"Pipeline", "make_pipeline"})
+_IN_PLACE = "inplace"
 
 
 class _Collector:
@@ -559,11 +560,11 @@ class _Collector:
         values = [*node.args, *[k.value for k in node.keywords]][:MAX_ARG_ROOTS]
         node_id = id(node)
         displayed = node_id in self.displayed
+        kwargs = tuple(k.arg for k in node.keywords if k.arg)
         if path in _SHOW_PATHS:
             self._show(node.args)
         else:
-            self._mark_arguments(values, displayed)
-        kwargs = tuple(k.arg for k in node.keywords if k.arg)
+            self._mark_arguments(values, displayed and _IN_PLACE not in kwargs)
         self.facts.names.update(kwargs)
         first = _first_argument(node.args[0]) if node.args else ""
         step = _last_step(node) if path[-1] in _PIPELINES else None
@@ -579,7 +580,8 @@ class _Collector:
         self._display(args)
 
     def _mark_arguments(self, values: list[ast.expr], displayed: bool) -> None:
-        """The arguments of a displayed call are looked at; those of any other call are used."""
+        """The arguments of a displayed call are looked at; those of any other call, or of one that
+        changes its object in place and shows nothing (`df.fillna(df.median(), inplace=True)`), are used."""
         into = self.shown if displayed else self.used
         for arg in values:
             _mark_chain(arg, into)

@@ -974,6 +974,16 @@ def test_a_map_of_the_data_in_two_dimensions_is_looked_at_and_components_are_fea
     assert stages[2] == ["feature_engineering"]
 
 
+def test_a_statistic_that_fills_missing_values_in_place_is_not_looked_at():
+    stages = stages_of(
+        code("import pandas as pd\ntrain = pd.read_csv('train.csv')"),
+        code("train['Age'].fillna(train['Age'].median(), inplace=True)"),
+        code("train['Age'].fillna(train['Age'].median())"),
+    )
+    assert stages[1] == ["data_preprocessing"]
+    assert stages[2] == ["exploration"]
+
+
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
     stages = stages_of(
         code("import math"),
