@@ -649,11 +649,18 @@ class _Collector:
             self._column(target, value, augmented)
 
     def _column(self, target: ast.Subscript, value: ast.AST, augmented: bool) -> None:
-        key = _column_key(target.slice)
-        frame = path_of(target.value)
+        """A column assigned. Of a column assigned in some rows only, what finishes a column the cell
+        has just started (`df["alone"] = 0`, then `df.loc[df.family_size == 1, "alone"] = 1`); in
+        a column that was there before, such rows are values filled or fixed."""
+        rows = _rows_of(target)
+        key = _column_key(target.slice if rows is None else target.slice.elts[1])
+        frame = path_of(target.value if rows is None else target.value.value)
         if not key or frame is None or frame[0] == UNKNOWN:
             return
-        which = _column_kind(key, value, augmented)
+        which = _column_kind(key, value, augmented, rows)
+        if rows is not None and (which != "derive" or not any(
+                column[:2] == (frame, key) for column in self.facts.columns)):
+            return
         source = value.id if which == "set" and isinstance(value, ast.Name) else ""
         self.facts.columns.append((frame, key, which, self.stmt, source))
 
@@ -806,14 +813,29 @@ def _column_key(node: ast.AST) -> str:
     return _constant_text(node)
 
 
-def _column_kind(key: str, value: ast.AST, augmented: bool) -> str:
+_LABELLED_ROWS = frozenset({"loc", "at"})
+
+
+def _rows_of(target: ast.Subscript) -> ast.expr | None:
+    """The condition choosing the rows of an assignment to some rows of one column
+    (`df.loc[df.age > 60, "age"] = 60`)."""
+    frame, key = target.value, target.slice
+    if type(frame) is ast.Attribute and frame.attr in _LABELLED_ROWS and type(key) is ast.Tuple and len(key.elts) == 2:
+        return key.elts[0]
+    return None
+
+
+def _column_kind(key: str, value: ast.AST, augmented: bool, rows: ast.expr | None = None) -> str:
     """How a column is assigned: "rewrite" (from itself), "derive" (computed from other columns),
-    "constant", or "set" (from a variable: predictions, ids, a target put back)."""
+    "constant", or "set" (from a variable: predictions, ids, a target put back). Rows chosen by a
+    condition (`df.loc[df.fare.isnull(), "fare"] = 0`) are part of what the column is computed from."""
     nodes = list(ast.walk(value))
+    if rows is not None:
+        nodes += ast.walk(rows)
     if augmented or any(isinstance(n, ast.Constant) and _constant_text(n) == key for n in nodes) or \
             any(isinstance(n, ast.Subscript) and _column_key(n.slice) == key for n in nodes):
         return "rewrite"
-    if isinstance(value, ast.Constant):
+    if isinstance(value, ast.Constant) and rows is None:
         return "constant"
     functions = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     if any(_reads_column(n, functions) for n in nodes):
@@ -839,10 +861,14 @@ _PATH_CALLS = frozenset({("Path",), ("os", "path", "join"), ("pathlib", "Path"),
 
 
 def _assigns_literal(statement: ast.stmt) -> bool:
-    """An assignment of a literal value (a path, a size, a list of names): configuration."""
+    """An assignment of a literal value (a path, a size, a list of names): configuration; not one
+    into some rows of a table (`df.loc[df.age > 60, "age"] = 60`), which changes data."""
     if isinstance(statement, ast.Expr):
         return isinstance(statement.value, ast.Constant)
     if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+        return False
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    if any(type(target) is ast.Subscript and _rows_of(target) is not None for target in targets):
         return False
     return _literal(statement.value, depth=0)
 

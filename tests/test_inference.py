@@ -984,6 +984,18 @@ def test_a_statistic_that_fills_missing_values_in_place_is_not_looked_at():
     assert stages[2] == ["exploration"]
 
 
+def test_some_rows_of_a_column_set_by_a_condition_finish_a_new_column_and_change_data():
+    stages = stages_of(
+        code("import pandas as pd\ntrain = pd.read_csv('train.csv')"),
+        code("train['IsAlone'] = 0\ntrain.loc[train['FamilySize'] == 1, 'IsAlone'] = 1"),
+        code("train.loc[train['City'] == 'ONLINE', 'State'] = 'ONLINE'"),
+        code("train.loc[train['Age'] > 60, 'Age'] = 60"),
+    )
+    assert stages[1] == ["feature_engineering"]
+    assert "feature_engineering" not in stages[2]
+    assert "setup" not in stages[2] + stages[3]
+
+
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
     stages = stages_of(
         code("import math"),
