@@ -996,6 +996,16 @@ def test_some_rows_of_a_column_set_by_a_condition_finish_a_new_column_and_change
     assert "setup" not in stages[2] + stages[3]
 
 
+def test_rows_sampled_and_kept_prepare_data_and_rows_sampled_and_shown_are_looked_at():
+    stages = stages_of(
+        code("import pandas as pd\ntrain = pd.read_csv('train.csv')"),
+        code("train = train.sample(frac=1, random_state=42)"),
+        code("train.sample(5)"),
+    )
+    assert stages[1] == ["data_preprocessing"]
+    assert stages[2] == ["exploration"]
+
+
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
     stages = stages_of(
         code("import math"),
