@@ -1006,6 +1006,14 @@ def test_rows_sampled_and_kept_prepare_data_and_rows_sampled_and_shown_are_looke
     assert stages[2] == ["exploration"]
 
 
+def test_skewed_columns_transformed_by_box_cox_prepare_data():
+    (_, stages) = stages_of(
+        code("from scipy.special import boxcox1p"),
+        code("for feature in skewed.index:\n    data[feature] = boxcox1p(data[feature], 0.15)"),
+    )
+    assert stages == ["data_preprocessing"]
+
+
 def test_the_local_x_and_y_of_a_function_prepare_no_data():
     stages = stages_of(
         code("import math"),
