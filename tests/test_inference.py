@@ -900,6 +900,17 @@ def test_a_helper_named_get_something_reads_data_only_when_its_name_ends_with_th
     assert "data_collection" not in stages[2]
 
 
+def test_a_helper_named_for_batches_of_data_prepares_them():
+    stages = stages_of(
+        code("def get_data_iter(data_gen, img_size, label_df, img_list, batch_size, shuffle=True):\n"
+             "    generator = data_gen.flow_from_directory(directory=path, target_size=(img_size, img_size))\n"
+             "    generator.filenames = img_list\n    return generator"),
+        code("train_gen = get_data_iter(datagen, 128, labels, images, 64)"),
+        code("loader = make_batch_generator(texts, 32)"),
+    )
+    assert stages == [["data_preprocessing"]] * 3
+
+
 def test_data_the_cell_takes_afresh_and_reshapes_for_a_plot_is_looked_at_not_prepared():
     plotted = ("temp = people[['location', 'industry']].fillna('Missing')\n"
                "temp = temp.applymap(lambda x: x if x == 'Missing' else 'Available')\n"
