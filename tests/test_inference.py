@@ -976,7 +976,8 @@ def test_a_table_of_engineered_features_joined_onto_the_data_adds_features():
 
 def test_a_map_of_the_data_in_two_dimensions_is_looked_at_and_components_are_features():
     stages = stages_of(
-        code("from sklearn.manifold import TSNE\nfrom sklearn.decomposition import PCA\nimport matplotlib.pyplot as plt"),
+        code("from sklearn.manifold import TSNE\nfrom sklearn.decomposition import PCA\n"
+             "import matplotlib.pyplot as plt"),
         code("tsne = TSNE(n_components=2, random_state=0)\npoints = tsne.fit_transform(vectors)\n"
              "plt.scatter(points[:, 0], points[:, 1])\nplt.show()"),
         code("pca = PCA(n_components=20)\ncomponents = pca.fit_transform(vectors)"),
