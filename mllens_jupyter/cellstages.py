@@ -329,22 +329,22 @@ class CellScorer:
         self.signals = scope.signals
         self.weights = scope.signals.cells
         self.scores = Scores()
+        self.facts = CellFacts()
         self.names: list[str] = []
         self.made: dict[str, int] = {}
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
         self.derived: set[int] = set()
         self.prepared: set[int] = set()
         self.tabulated: set[int] = set()
-        self.still_output: set[str] = set()
-        self.shown_later: set[int] = set()
+        self._still_output: set[str] | None = None
+        self._shown_later: set[int] | None = None
 
     def score(self, facts: CellFacts) -> Scores:
         mostly_imports = not facts.parsed or facts.import_lines * 2 > facts.lines or \
             (self.scope.opening and facts.import_statements >= OPENING_IMPORTS)
         self.scores.installs_only = facts.import_statements == facts.statements and not facts.calls
         self.made = _made_names(facts)
-        self.still_output = _remade_from(facts, self.scope.outputs)
-        self.shown_later = _shown_later(facts)
+        self.facts = facts
         self.purposes = self._purposes(facts)
         self.scope.cell_names = frozenset(name.lower() for name in facts.names)
         weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
@@ -371,9 +371,7 @@ class CellScorer:
         self._names(facts)
         self._text_rules(facts)
         self._finish(facts, mostly_imports)
-        self._remember_outputs(facts)
-        self._remember_results(facts)
-        self._remember_features(facts)
+        self._remember_made(facts)
         return self.scores
 
     # --- weighing the evidence of the whole cell -------------------------------------------------
@@ -609,7 +607,7 @@ class CellScorer:
         if results:
             rules = _restaged(rules, results)
         if call.used and not call.shown:
-            looked = call.stmt in self.shown_later
+            looked = call.stmt in self._statements_shown_later()
             return [rule for rule in rules if (looked if rule.stage == "exploration" else
                                                rule.stage not in _CHANGES or rule.weight >= self.weights.strong)]
         if call.computed:
@@ -770,23 +768,27 @@ class CellScorer:
             if source and value and value[-1] == CALL:
                 self._add(rule[0], rule[1], f"makes {target} from {source}", stmt)
 
-    def _remember_outputs(self, facts: CellFacts) -> None:
-        """The names that hold output from now on: made by a statement that served deployment."""
-        shown = "deployment" in self.scores.present(self.signals.threshold)
-        deployed = self.scores.stmts.get("deployment", set()) if shown else set()
-        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
-            if stmt in deployed and value and value[-1] == CALL:
-                self.scope.outputs.add(target)
-            else:
-                self.scope.outputs.discard(target)
+    def _remember_made(self, facts: CellFacts) -> None:
+        """The names that hold output, results or engineered features from now on: bound by a
+        statement that served deployment, that built a table of results, or that engineered features
+        into a name new to the notebook (`history = aggregate_transactions(transactions)`)."""
+        scope = self.scope
+        _rebind(scope.outputs, self._statements_of("deployment"), facts)
+        _rebind(scope.results, self.tabulated, facts)
+        rule = self.weights.joined_features
+        if rule:
+            _rebind(scope.features, self._statements_of(rule[0]), facts, scope.earlier)
 
-    def _remember_results(self, facts: CellFacts) -> None:
-        """The names that hold results from now on: tables the cell built of results."""
-        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
-            if stmt in self.tabulated and value and value[-1] == CALL:
-                self.scope.results.add(target)
-            else:
-                self.scope.results.discard(target)
+    def _statements_of(self, stage: str) -> set[int]:
+        """The statements a stage the cell shows comes from (none when it does not show it)."""
+        if stage not in self.scores.by_stage or self.scores.confidence(stage) < self.signals.threshold:
+            return set()
+        return self.scores.stmts.get(stage, set())
+
+    def _statements_shown_later(self) -> set[int]:
+        if self._shown_later is None:
+            self._shown_later = _shown_later(self.facts)
+        return self._shown_later
 
     def _joins_features(self, rules: list[Rule], call: CallFact) -> list[Rule]:
         """A call that joins a table of engineered features to data engineers features: it prepares
@@ -799,33 +801,22 @@ class CellScorer:
         return [rule for rule in rules if rule.stage not in _CHANGES]
 
     def _joined_features(self, call: CallFact) -> str | None:
-        """The table of engineered features (see `_remember_features`) a call joins to data, if it
+        """The table of engineered features (see `_remember_made`) a call joins to data, if it
         joins one: then it engineers features, it does not prepare data."""
         rule = self.weights.joined_features
         if not rule or not self.scope.features or not _names_like(rule[2], call.path[-1]):
             return None
         return next((root for root in (call.path[0], *call.arg_roots) if root in self.scope.features), None)
 
-    def _remember_features(self, facts: CellFacts) -> None:
-        """The names that hold a new table of engineered features from now on: not bound before, made
-        by a statement that engineered them (`history = aggregate_transactions(transactions)`)."""
-        rule = self.weights.joined_features
-        shown = rule and rule[0] in self.scores.present(self.signals.threshold)
-        engineered = self.scores.stmts.get(rule[0], set()) if shown else set()
-        for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
-            if stmt in engineered and value and value[-1] == CALL and target.lower() not in self.scope.earlier:
-                self.scope.features.add(target)
-            else:
-                self.scope.features.discard(target)
-
     def _output_stage(self, root: str, stage: str | None) -> str | None:
         """Results shown or printed are output when an earlier cell made them as output (test-set
         predictions); a cell that makes them anew says itself what they are, unless it makes them
         from output alone (`predictions = np.rint(predictions)`)."""
-        remade = root in self.made and root not in self.still_output
-        if stage == "evaluation" and root in self.scope.outputs and not remade:
-            return "deployment"
-        return stage
+        if stage != "evaluation" or root not in self.scope.outputs:
+            return stage
+        if self._still_output is None:
+            self._still_output = _remade_from(self.facts, self.scope.outputs)
+        return stage if root in self.made and root not in self._still_output else "deployment"
 
     def _display(self, path: Path_, stmt: int) -> None:
         attribute = path[-1] if len(path) > 1 and path[-1] not in MARKERS else ""
@@ -923,18 +914,23 @@ class CellScorer:
         made to be given to the training (`learn = cnn_learner(data, arch, metrics=acc_02)`) sets it up.
         Inside a function the cell defines, `X`, `y`, `y1` are as often coordinates as a model's
         inputs: its local names prepare no data."""
-        monitored = {root for call in facts.calls[:MAX_FACTS] if _MONITORING in call.kwargs for root in call.arg_roots}
         bodies = [(start, end) for _, start, end in facts.defined[:MAX_FACTS]]
         for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
-            if not value or self._is_prediction(value) or self._is_read(value):
+            rules = self.signals.target_rules(target) if value else ()
+            if not rules or self._is_prediction(value) or self._is_read(value) or self._returns_predictions(value):
                 continue
             local = any(start < stmt < end for start, end in bodies)
-            for pattern, rule in self.signals.targets:
-                if local and rule.stage in _CHANGES:
-                    continue
-                if pattern.fullmatch(target) and not self._returns_predictions(value):
-                    stage = "training" if rule.stage == "evaluation" and target in monitored else rule.stage
-                    self._add(stage, rule.weight, f"makes {target}", stmt)
+            for rule in rules:
+                if not (local and rule.stage in _CHANGES):
+                    self._add(self._target_stage(rule.stage, target, facts), rule.weight, f"makes {target}", stmt)
+
+    @staticmethod
+    def _target_stage(stage: str, target: str, facts: CellFacts) -> str:
+        """A metric made to be given to the training (`metrics=acc_02`) serves the training."""
+        if stage == "evaluation" and any(_MONITORING in call.kwargs and target in call.arg_roots
+                                         for call in facts.calls[:MAX_FACTS]):
+            return "training"
+        return stage
 
     def _returns_predictions(self, value: Path_) -> bool:
         """Whether a value is what a prediction returns (`preds, y = learn.TTA()`): not data prepared."""
@@ -999,6 +995,18 @@ def _remade_from(facts: CellFacts, sources: set[str]) -> set[str]:
         made_of = any(p and p[0] in sources for p in (hint, value)) and bool(value) and value[-1] == CALL
         remade[target] = remade.get(target, True) and made_of
     return {name for name, only in remade.items() if only}
+
+
+def _rebind(names: set[str], statements: set[int], facts: CellFacts, earlier: frozenset[str] = frozenset()) -> None:
+    """Names bound by one of `statements` to what a call returns join `names`, unless `earlier` holds
+    them; any other name the cell binds leaves."""
+    if not statements and not names:
+        return
+    for target, value, _, stmt in facts.assigns[:MAX_FACTS]:
+        if stmt in statements and value and value[-1] == CALL and target.lower() not in earlier:
+            names.add(target)
+        else:
+            names.discard(target)
 
 
 def _shown_later(facts: CellFacts) -> set[int]:

@@ -170,6 +170,15 @@ class Signals:
             remember(self.memo, key, found)
         return found
 
+    def target_rules(self, name: str) -> tuple[Rule, ...]:
+        """The rules of `targets` an assigned name matches whole (`X_train`), in table order."""
+        key = ("target", name)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(rule for pattern, rule in self.targets if pattern.fullmatch(name))
+            remember(self.memo, key, found)
+        return found
+
     def kind_of_name(self, name: str) -> str | None:
         """The kind a variable's name suggests (`df` a dataframe, `clf` a model), or None."""
         kinds = self.kinds_of_name(name)
