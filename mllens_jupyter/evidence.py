@@ -85,36 +85,48 @@ def _code_cells(cells: object) -> Iterator[tuple[int, str]]:
 
 class EvidenceFinder:
     """Collects, cell by cell, the practices whose evidence the code shows; the scope is the one the
-    cell's names are resolved in (bound with the cell already), so stage inference can share its own."""
+    cell's names are resolved in (bound with the cell already), so stage inference can share its own.
+    Imports and calls are noted as each cell comes (the scope changes with the next); keywords are
+    searched when the notebook is done, first in all its cells' text at once, so that a keyword the
+    notebook never mentions is not searched for again in each cell."""
 
     def __init__(self, lens) -> None:
         self.index = _index(lens)
-        self.found: dict[str, dict[str, None]] = {}
-        self.cells_noted: set[tuple[str, int]] = set()
+        self.cells: list[tuple[int, list[tuple[list[str], str]], str]] = []
         self.complete = False
-
-    def _note(self, practices: list[str], reason: str, position: int) -> None:
-        for practice in practices:
-            reasons = self.found.setdefault(practice, {})
-            if (practice, position) not in self.cells_noted and len(reasons) < MAX_REASONS:
-                reasons[reason] = None
-                self.cells_noted.add((practice, position))
 
     def cell(self, position: int, facts, scope: Scope) -> None:
         index, label = self.index, f"cell {position + 1}"
-        for module in dict.fromkeys(facts.modules):
-            for practices in index.matching(index.imports, module):
-                self._note(practices, f"{label}: imports {module}", position)
-        for name in dict.fromkeys(_call_names(facts, scope)):
-            for practices in index.matching(index.calls, name):
-                self._note(practices, f"{label}: calls {name}", position)
-        haystack = facts.haystack()
-        for word, practices in [(word, practices) for word, practices in index.keywords if word in haystack]:
-            self._note(practices, f"{label}: mentions {word!r}", position)
+        noted = [(practices, f"{label}: imports {module}") for module in dict.fromkeys(facts.modules)
+                 for practices in index.matching(index.imports, module)]
+        noted += [(practices, f"{label}: calls {name}") for name in dict.fromkeys(_call_names(facts, scope))
+                  for practices in index.matching(index.calls, name)]
+        self.cells.append((position, noted, facts.haystack()))
 
     def result(self) -> dict[str, list[str]]:
-        found = self.found
+        """Practice id -> its reasons, in the lens's order; at most MAX_REASONS for each, one per cell."""
+        keywords = self._keywords_mentioned()
+        found: dict[str, dict[str, None]] = {}
+        noted_cells: set[tuple[str, int]] = set()
+        for position, noted, haystack in self.cells:
+            label = f"cell {position + 1}"
+            mentions = [(practices, f"{label}: mentions {word!r}") for word, practices in keywords if word in haystack]
+            for practices, reason in noted + mentions:
+                _note(found, noted_cells, practices, reason, position)
         return {practice: list(found[practice]) for practice in self.index.order if practice in found}
+
+    def _keywords_mentioned(self) -> list[tuple[str, list[str]]]:
+        text = "\0".join(haystack for _, _, haystack in self.cells)
+        return [(word, practices) for word, practices in self.index.keywords if word in text]
+
+
+def _note(found: dict[str, dict[str, None]], noted_cells: set[tuple[str, int]], practices: list[str], reason: str,
+          position: int) -> None:
+    for practice in practices:
+        reasons = found.setdefault(practice, {})
+        if (practice, position) not in noted_cells and len(reasons) < MAX_REASONS:
+            reasons[reason] = None
+            noted_cells.add((practice, position))
 
 
 def find_evidence(cells: Sequence[Mapping], lens, signals: Signals | None = None) -> dict[str, list[str]]:

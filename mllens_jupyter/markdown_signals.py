@@ -23,7 +23,6 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]{0,500}>")
-_EMPHASIS = re.compile(r"[*_`]+")
 _MARKS = frozenset("#`~=-")  # the first character (after spaces) of a fence, heading or underline
 _MARKED_LINE = re.compile(r"^ *[#`~=-]", re.MULTILINE)
 
@@ -44,9 +43,7 @@ def plain(text: str) -> str:
         text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
     if "<" in text:
         text = _TAG.sub(" ", text)
-    if "*" in text or "_" in text or "`" in text:
-        text = _EMPHASIS.sub("", text)
-    return " ".join(text.split())
+    return " ".join(text.replace("*", "").replace("_", "").replace("`", "").split())
 
 
 @lru_cache(maxsize=2048)
