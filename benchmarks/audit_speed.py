@@ -5,8 +5,10 @@ Baseline: for every notebook, read the file, `json.loads` it, and for every code
 must do to look at the code.
 
 Printed: notebooks per second of the baseline and of the audit with --jobs 1 and --jobs 2, the
-ratio audit/baseline (target <= 1.5), the speed-up of --jobs 2 over --jobs 1 (target >= 1.6 on two
-cores), and the peak memory of a whole `mllens audit --format json` run (target < 250 MB).
+ratio audit/baseline (target <= 1.5; with the ratio of each round alone, whose spread shows how far
+one measurement can be trusted on this machine), the speed-up of --jobs 2 over --jobs 1 (target
+>= 1.6 on two cores), and the peak memory of a whole `mllens audit --format json` run (target
+< 250 MB).
 
 Every timed run happens in a process forked, after every import and after the tables are loaded,
 from one that never audits (importing nbformat, jsonschema or IPython costs seconds here and is the
@@ -163,13 +165,15 @@ def _paired_round(chunks: list[list[str]], lens, audit_first: bool) -> dict[str,
     return times
 
 
-def paired_times(paths: list[Path], lens, repeat: int, chunk: int) -> tuple[float, float]:
+def paired_times(paths: list[Path], lens, repeat: int, chunk: int) -> tuple[float, float, list[float]]:
     """(baseline, audit --jobs 1) seconds: per chunk of notebooks, the best of `repeat` runs of each,
-    summed over the chunks. Each round is one fresh process going through the corpus in order."""
+    summed over the chunks; and the ratio audit/baseline of each round alone, to show how far the
+    machine's drift moves it. Each round is one fresh process going through the corpus in order."""
     chunks = [[str(p) for p in paths[i:i + chunk]] for i in range(0, len(paths), chunk)]
     rounds = [in_fresh_process(_paired_round, chunks, lens, turn % 2 == 1) for turn in range(repeat)]
-    return tuple(sum(min(r[side][i] for r in rounds) for i in range(len(chunks)))
-                 for side in ("baseline", "audit"))
+    t_base, t_audit = (sum(min(r[side][i] for r in rounds) for i in range(len(chunks)))
+                       for side in ("baseline", "audit"))
+    return t_base, t_audit, [sum(r["audit"]) / sum(r["baseline"]) for r in rounds]
 
 
 def _timed_audit(paths: list[str], lens, jobs: int) -> tuple[float, dict]:
@@ -230,7 +234,7 @@ def main() -> int:
     cells = baseline(paths)  # warms the file cache and IPython's caches for both sides
     warm_up(lens)  # loads the tables, as `mllens audit` does before its first notebook
 
-    t_base, t_one = paired_times(paths, lens, args.repeat, max(1, args.chunk))
+    t_base, t_one, round_ratios = paired_times(paths, lens, args.repeat, max(1, args.chunk))
     t_whole, t_two, report, same = whole_runs(corpora, lens, args.repeat)
     spent = in_fresh_process(breakdown, paths, lens)
     own_one, total_one = peak_memory_mb(corpora, 1)
@@ -248,7 +252,8 @@ def main() -> int:
     print(f"  audit --jobs 2:                                            {t_two:6.2f} s  {count / t_two:7.1f} notebooks/s")
     print("audit --jobs 1 time spent: " + ", ".join(f"{k} {v:.2f} s" for k, v in spent.items())
           + " (one instrumented pass)")
-    print(f"ratio audit/baseline (jobs 1): {ratio:.2f}x  ({verdict(ratio <= TARGET_RATIO)} <= {TARGET_RATIO}x)")
+    print(f"ratio audit/baseline (jobs 1): {ratio:.2f}x  ({verdict(ratio <= TARGET_RATIO)} <= {TARGET_RATIO}x); "
+          f"each round alone: {', '.join(f'{r:.2f}x' for r in round_ratios)}")
     print(f"speed-up jobs 2 / jobs 1:      {speedup:.2f}x  ({verdict(speedup >= TARGET_SPEEDUP)} >= {TARGET_SPEEDUP}x)")
     print(f"peak memory, jobs 1: {own_one:.0f} MB  ({verdict(total_one < TARGET_MB)} < {TARGET_MB} MB)")
     print(f"peak memory, jobs 2: {own_two:.0f} MB main process, {total_two:.0f} MB with both workers "
