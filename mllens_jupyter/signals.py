@@ -163,19 +163,19 @@ class Signals:
 
     def helper_rules(self, name: str) -> tuple[Rule, ...]:
         """The rules a function's name matches (`plot_confusion_matrix` evaluates), in table order."""
-        key = ("helper", name)
-        found = self.memo.get(key)
-        if found is None:
-            found = tuple(rule for pattern, rule in self.helpers if pattern.search(name))
-            remember(self.memo, key, found)
-        return found
+        return self._rules_matching("helpers", name, "search")
 
     def target_rules(self, name: str) -> tuple[Rule, ...]:
         """The rules of `targets` an assigned name matches whole (`X_train`), in table order."""
-        key = ("target", name)
+        return self._rules_matching("targets", name, "fullmatch")
+
+    def _rules_matching(self, table: str, name: str, how: str) -> tuple[Rule, ...]:
+        """The rules of a table of (pattern, rule) whose pattern `how` (search, fullmatch) matches
+        the name, memoised."""
+        key = (table, name)
         found = self.memo.get(key)
         if found is None:
-            found = tuple(rule for pattern, rule in self.targets if pattern.fullmatch(name))
+            found = tuple(rule for pattern, rule in getattr(self, table) if getattr(pattern, how)(name))
             remember(self.memo, key, found)
         return found
 
