@@ -307,6 +307,7 @@ class ReportBuilder:
         self.cells = {(ph.id, pi.id): Counter() for ph in lens.phases for pi in lens.pillars}
         self.phase_notebooks: Counter[str] = Counter()
         self.ids = {p.id: p.id for p in lens.practices}
+        self.cell_of = {p.id: self.cells[(p.phase, p.pillar)] for p in lens.practices}
 
     def add(self, result: Result) -> None:
         result["path"] = display_path(result["path"])
@@ -317,15 +318,21 @@ class ReportBuilder:
         self.phase_notebooks.update(result["phases"])
         answers = result["answers"]
         for pid in result["applicable"]:
-            practice = self.lens.practice(pid)
-            cell = self.cells[(practice.phase, practice.pillar)]
+            cell = self._cell(pid)
             cell["applicable"] += 1
             cell["covered"] += WEIGHTS.get(_status(answers.get(pid)), 0.0)
         for risk in result["open_risks"]:
-            practice = self.lens.practice(risk["practice"])
-            self.cells[(practice.phase, practice.pillar)][f"open_{risk['risk']}"] += 1
+            self._cell(risk["practice"])[f"open_{risk['risk']}"] += 1
             if risk["risk"] == "high":
-                self.high_risks[practice.id] += 1
+                self.high_risks[self.ids.get(risk["practice"]) or self.lens.practice(risk["practice"]).id] += 1
+
+    def _cell(self, pid: str) -> Counter:
+        """The phase x pillar counters of a practice."""
+        cell = self.cell_of.get(pid)
+        if cell is None:
+            practice = self.lens.practice(pid)
+            cell = self.cells[(practice.phase, practice.pillar)]
+        return cell
 
     def _shared_strings(self, result: Result) -> Result:
         """The result with practice ids, risks and statuses as shared strings (results from workers
@@ -349,13 +356,14 @@ class ReportBuilder:
 
     def matrix(self) -> dict[str, dict[str, dict]]:
         matrix: dict[str, dict[str, dict]] = {}
+        practices = Counter((p.phase, p.pillar) for p in self.lens.practices)
         for phase in self.lens.phases:
             row = matrix[phase.id] = {}
             for pillar in self.lens.pillars:
                 cell = self.cells[(phase.id, pillar.id)]
                 applicable = cell["applicable"]
                 row[pillar.id] = {
-                    "practices": len(self.lens.practices_for(phase=phase.id, pillar=pillar.id)),
+                    "practices": practices[(phase.id, pillar.id)],
                     "applicable": applicable,
                     "covered": cell["covered"],
                     "coverage": round(cell["covered"] / applicable, 4) if applicable else None,

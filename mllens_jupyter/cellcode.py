@@ -87,6 +87,13 @@ class CellFacts:
     files: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     _haystack: str | None = None
+    _lowered: frozenset[str] | None = None
+
+    def lowered_names(self) -> frozenset[str]:
+        """The names of `names`, lower-cased."""
+        if self._lowered is None:
+            self._lowered = frozenset(name.lower() for name in self.names)
+        return self._lowered
 
     def haystack(self) -> str:
         """Identifiers, string literals, shell and magic lines, lower-cased: what keywords search."""
@@ -338,15 +345,18 @@ def path_of(node: ast.AST) -> Path_ | None:
 
 
 def _operands(node: ast.AST) -> list[ast.AST]:
-    if isinstance(node, ast.JoinedStr):
+    kind = type(node)
+    if kind is ast.Name or kind is ast.Call or kind is ast.Attribute or kind is ast.Constant:
+        return [node]
+    if kind is ast.JoinedStr:
         return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
-    if isinstance(node, ast.BinOp):
+    if kind is ast.BinOp:
         return [node.left, node.right]
-    if isinstance(node, ast.Compare):
+    if kind is ast.Compare:
         return [node.left, *node.comparators]
-    if isinstance(node, (ast.List, ast.Tuple)):
+    if kind is ast.List or kind is ast.Tuple:
         return list(node.elts)
-    if isinstance(node, ast.Dict):
+    if kind is ast.Dict:
         return [item for value in node.values for item in _listed(value)]
     return [node]
 
@@ -739,9 +749,11 @@ def _span(statement: ast.stmt) -> int:
 
 def _mark_chain(node: ast.AST, into: set[int]) -> None:
     """Mark a call chain (`df.a().b[0].c()`): its calls, attributes and subscripts."""
-    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+    kind = type(node)
+    while kind is ast.Call or kind is ast.Attribute or kind is ast.Subscript:
         into.add(id(node))
-        node = node.func if isinstance(node, ast.Call) else node.value
+        node = node.func if kind is ast.Call else node.value
+        kind = type(node)
 
 
 def _no_operands(node: ast.AST) -> list:

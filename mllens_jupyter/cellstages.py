@@ -161,13 +161,14 @@ class Scope:
         self.signals = signals
         self.bindings: dict[str, Binding] = {}
         self.assigned: set[str] = set()
-        self.earlier: frozenset[str] = frozenset()
+        self._first_assigned: set[str] = set()
         self.opening = True
         self.cell_names: frozenset[str] = frozenset()
         self.outputs: set[str] = set()
         self.results: set[str] = set()
         self.features: set[str] = set()
         self._kinds: dict[str, dict[Path_, str | None]] = {}
+        self._named: dict[str, dict[Path_, tuple[Path_, Binding | None, str]]] = {}
 
     def resolve(self, path: Path_) -> tuple[Path_, Binding | None]:
         """The path with its root replaced by what the root stands for, and that binding."""
@@ -178,6 +179,17 @@ class Scope:
         if binding is None:
             return path, None
         return binding.path + path[1:], binding
+
+    def resolve_named(self, raw: Path_) -> tuple[Path_, Binding | None, str]:
+        """`resolve(raw)` and the canonical name of the path it gives; kept by root, as kinds are."""
+        named = self._named.setdefault(raw[0], {})
+        found = named.get(raw)
+        if found is None:
+            if len(named) > MAX_KINDS_CACHED:
+                named.clear()
+            resolved, binding = self.resolve(raw)
+            found = named[raw] = (resolved, binding, self.name(resolved))
+        return found
 
     def name(self, path: Path_) -> str:
         """The canonical qualified name of a resolved path."""
@@ -261,16 +273,25 @@ class Scope:
 
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
-        self.earlier = frozenset(self.assigned)
+        self._first_assigned = set()
         self.opening = not self.bindings
         for bound, qualified, _ in facts.imports:
             path = tuple(qualified.split("."))
             self._bind(bound, Binding(path, module=True, kind=self.signals.kind_of_origin(self.name(path))))
         for name, bases, _ in facts.classes:
             self._bind_class(name, bases)
+        assigned, first = self.assigned, self._first_assigned
         for target, value, hint, _ in facts.assigns[:MAX_FACTS]:
-            self.assigned.add(target.lower())
+            low = target.lower()
+            if low not in assigned:
+                assigned.add(low)
+                first.add(low)
             self._bind_value(target, value, hint)
+
+    @property
+    def earlier(self) -> frozenset[str]:
+        """The names (lower-cased) assigned before the cell last bound."""
+        return frozenset(self.assigned.difference(self._first_assigned))
 
     def _bind_class(self, name: str, bases: tuple[Path_, ...]) -> None:
         for base in bases:
@@ -302,6 +323,7 @@ class Scope:
         else:
             self.bindings[name] = binding
         self._kinds.pop(name, None)
+        self._named.pop(name, None)
 
     def _value_kind(self, target: str, value: Path_, hint: Path_ | None, binding: Binding | None) -> str | None:
         """The kind of an assigned value. A pipeline is the kind of its last step; a notebook's own
@@ -346,7 +368,7 @@ class CellScorer:
         self.made = _made_names(facts)
         self.facts = facts
         self.purposes = self._purposes(facts)
-        self.scope.cell_names = frozenset(name.lower() for name in facts.names)
+        self.scope.cell_names = facts.lowered_names()
         weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
         for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
             self.scores.add("setup", weight, f"imports {qualified}", stmt)
@@ -539,8 +561,7 @@ class CellScorer:
         raw = call.path
         if raw[0] == UNKNOWN and len(raw) < 2:
             return
-        resolved, binding = self.scope.resolve(raw)
-        name = self.scope.name(resolved)
+        resolved, binding, name = self.scope.resolve_named(raw)
         self.names.append(name)
         is_method = len(raw) > 1 and (binding is None or not binding.module or CALL in raw or ITEM in raw)
         if is_method:

@@ -147,6 +147,6 @@ def _call_names(facts, scope: Scope) -> Iterator[str]:
     for call in facts.calls:
         if call.path[0] == UNKNOWN:
             continue
-        resolved, _ = scope.resolve(call.path)
+        resolved, _, name = scope.resolve_named(call.path)
         yield qualname(resolved)
-        yield scope.name(resolved)
+        yield name

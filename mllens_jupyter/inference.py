@@ -72,7 +72,7 @@ class _Walk:
         self.seen_code = False
 
     def cell(self, index: int, cell: object) -> dict[str, Any]:
-        if not isinstance(cell, Mapping):
+        if type(cell) is not dict and not isinstance(cell, Mapping):
             return _result(index, "unknown", Scores(), self.signals)
         cell_type = cell.get("cell_type") if isinstance(cell.get("cell_type"), str) else "unknown"
         text = source_text(cell.get("source"))
@@ -145,6 +145,8 @@ class _Walk:
 def _tagged_stages(cell: Mapping, signals: Signals) -> list[str]:
     """The stages a person set in `metadata.mllens.stage` (str or list), known ones only."""
     metadata = cell.get("metadata")
+    if type(metadata) is dict and "mllens" not in metadata:
+        return []
     namespace = metadata.get("mllens") if isinstance(metadata, Mapping) else None
     tag = namespace.get("stage") if isinstance(namespace, Mapping) else None
     values = [tag] if isinstance(tag, str) else tag if isinstance(tag, list) else []

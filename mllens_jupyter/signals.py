@@ -204,16 +204,36 @@ class NameKinds:
         self.excludes = {kind: exclude for kind, _, exclude in kinds if exclude is not None}
         self.patterns = [(Screened(re.compile(name, re.IGNORECASE)), kind) for kind, names, _ in kinds for name in names]
         self.screen = ScreenSet([pattern for pattern, _ in self.patterns])
+        self.unscreened = any_of([self.patterns[i][0].pattern for i in sorted(self.screen.always)])
 
     def kinds(self, name: str) -> tuple[str, ...]:
-        """Every kind whose name patterns match the whole name, in the tables' order."""
+        """Every kind whose name patterns match the whole name, in the tables' order. The patterns no
+        word screens are first tried all at once: most names match none of them."""
         patterns = self.patterns
-        found = {patterns[i][1] for i in self.screen.candidates(name) if patterns[i][0].pattern.fullmatch(name)}
+        candidates = self.screen.candidates(name)
+        if self.unscreened is not None and self.unscreened.fullmatch(name) is None:
+            candidates = candidates.difference(self.screen.always)
+        found = {patterns[i][1] for i in candidates if patterns[i][0].pattern.fullmatch(name)}
         if not found:
             return ()
         excludes = self.excludes
         return tuple(kind for kind in self.order
                      if kind in found and not (kind in excludes and excludes[kind].search(name)))
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def any_of(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """One pattern that matches (or fully matches) a text where one of `patterns` does; None when
+    they cannot be joined (different flags, backreferences, an inline flag that must come first)."""
+    if len(patterns) < 2 or len({p.flags for p in patterns}) > 1 or \
+            any(_BACKREFERENCE.search(p.pattern) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
 
 
 MAX_MEMO = 50_000

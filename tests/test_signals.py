@@ -10,7 +10,7 @@ import yaml
 from mllens_jupyter.errors import LensValidationError
 from mllens_jupyter.inference import infer_cells
 from mllens_jupyter.lens import get_lens
-from mllens_jupyter.signals import default_signals_path, load_signals
+from mllens_jupyter.signals import any_of, default_signals_path, load_signals
 
 
 def test_the_bundled_tables_load_and_speak_the_lens_vocabulary():
@@ -149,3 +149,20 @@ def test_screened_name_kinds_match_every_pattern_of_every_kind(name):
         and not (spec.get("exclude") and re.search(spec["exclude"], name, re.IGNORECASE))
     )
     assert load_signals().kind_names.kinds(name) == expected
+
+
+@pytest.mark.parametrize("patterns, joined", [
+    ([r"df", r"rf[cr]?\d*"], True),
+    ([r"(a)\1", r"b"], False),
+    ([r"(?P<x>a)(?P=x)", r"b"], False),
+    ([r"(?i)a", r"b"], False),
+    ([r"a"], False),
+])
+def test_patterns_are_joined_only_where_the_join_matches_as_each_does(patterns, joined):
+    compiled = [re.compile(p) for p in patterns]
+    found = any_of(compiled)
+    assert (found is not None) == joined
+    for text in ["df", "rf3", "aa", "b", "ab", "A", "x"]:
+        if found is not None:
+            assert bool(found.fullmatch(text)) == any(p.fullmatch(text) for p in compiled)
+            assert bool(found.search(text)) == any(p.search(text) for p in compiled)
