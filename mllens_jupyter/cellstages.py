@@ -940,7 +940,7 @@ class CellScorer:
             rules = self.signals.target_rules(target) if value else ()
             if not rules or self._is_prediction(value) or self._is_read(value) or self._returns_predictions(value):
                 continue
-            local = any(start < stmt < end for start, end in bodies)
+            local = any(start < stmt < end for start, end in bodies) or self._engineers(value)
             for rule in rules:
                 if not (local and rule.stage in _CHANGES):
                     self._add(self._target_stage(rule.stage, target, facts), rule.weight, f"makes {target}", stmt)
@@ -964,6 +964,16 @@ class CellScorer:
             return False
         rules = self.signals.calls.lookup(self.scope.name(self.scope.resolve(value)[0]))[1]
         return any(rule.stage == "data_collection" for rule in rules)
+
+    def _engineers(self, value: Path_) -> bool:
+        """Whether a value is what a call that engineers features returns (`X_train = hstack([X_brand,
+        X_apps])`, `X = tfidf.fit_transform(texts)`): the features made, not data prepared."""
+        if value[-1] != CALL:
+            return False
+        if len(value) > 2 and self.scope.kind_of(_strip_trailing(value[:-2])) == "featurizer":
+            return True
+        rules = self.signals.calls.lookup(self.scope.name(self.scope.resolve(value)[0]))[1]
+        return any(rule.stage == "feature_engineering" for rule in rules)
 
     @staticmethod
     def _is_prediction(value: Path_) -> bool:

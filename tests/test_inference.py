@@ -599,6 +599,17 @@ def test_a_column_derived_by_a_strong_preparation_in_the_same_statement_engineer
     assert stages[1:] == [["data_preprocessing", "feature_engineering"], ["data_preprocessing"]]
 
 
+def test_model_inputs_made_by_stacking_or_vectorising_features_are_features_not_data_prepared():
+    stages = stages_of(
+        code("import pandas as pd\nfrom scipy.sparse import hstack\n"
+             "from sklearn.feature_extraction.text import TfidfVectorizer\ntrain = pd.read_csv('train.csv')"),
+        code("X_train = hstack((X_brand, X_apps), format='csr')\nX_test = hstack((Xte_brand, Xte_apps), format='csr')"),
+        code("tfidf = TfidfVectorizer()\nX_train = tfidf.fit_transform(train.text)\nX_test = tfidf.transform(test.text)"),
+        code("X_train = train.drop(columns=['target'])\ny_train = train['target']"),
+    )
+    assert stages[1:] == [["feature_engineering"], ["feature_engineering"], ["data_preprocessing"]]
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
