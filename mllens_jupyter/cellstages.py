@@ -34,6 +34,7 @@ _NAMED_TABLES = _RESULT_KINDS | {"submission"}
 _ON_DATA = _CHANGES | {"exploration"}
 _DATA_WORK = _CHANGES | {"data_collection"}
 _DATA_KINDS = frozenset({None, "dataframe", "summary"})
+_FITTING = frozenset({"training", "tuning"})
 _MUTATORS = frozenset({"append", "extend", "insert", "remove", "update", "add", "pop", "clear", "sort", "discard"})
 _MONITORING = "metrics"  # the keyword argument of the metrics a training watches (`compile(metrics=[...])`)
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
@@ -400,6 +401,7 @@ class CellScorer:
 
     def _finish(self, facts: CellFacts, mostly_imports: bool) -> None:
         self._test_loops(facts)
+        self._split_folds(facts)
         self._take_glances()
         self._plots_alone(facts)
         self._shows_alone(facts)
@@ -423,6 +425,24 @@ class CellScorer:
             return
         self.scores.move("evaluation", stage)
         self.scores.add(stage, weight, f"loops over {loader}")
+
+    def _split_folds(self, facts: CellFacts) -> None:
+        """Folds made and used in a cell that fits no model (`for train_idx, valid_idx in kf.split(df)`)
+        split the data: the splitter serves the preparation, not a cross-validation."""
+        rule = self.weights.split_folds
+        scores = self.scores
+        if not rule or "evaluation" not in scores.by_stage or not _FITTING.isdisjoint(scores.by_stage):
+            return
+        stage, weight, names = rule
+        splits = [call for call in facts.calls[:MAX_FACTS] if len(call.path) == 2 and _names_like(names, call.path[1])
+                  and self.scope.kind_of(call.path[:1]) == "splitter"]
+        made = {call.stmt for call in facts.calls[:MAX_FACTS] if self.scope.kind_of(call.path) == "splitter"}
+        evaluated = scores.stmts.get("evaluation", set())
+        if not splits or not evaluated or not evaluated <= made | {call.stmt for call in splits}:
+            return
+        scores.move("evaluation", stage)
+        for call in splits:
+            scores.add(stage, weight, f"splits {call.first_arg or 'the data'} into folds", call.stmt)
 
     def _take_glances(self) -> None:
         """A look at what the cell made counts only when the cell shows nothing else."""

@@ -610,6 +610,19 @@ def test_model_inputs_made_by_stacking_or_vectorising_features_are_features_not_
     assert stages[1:] == [["feature_engineering"], ["feature_engineering"], ["data_preprocessing"]]
 
 
+def test_folds_used_only_to_split_the_data_prepare_it_and_folds_a_model_is_fitted_on_cross_validate():
+    cells = infer_cells([
+        code("from sklearn.model_selection import KFold\nfrom sklearn.linear_model import Ridge"),
+        code("kf = KFold(n_splits=5, shuffle=True)\nfor fold, (train_idx, valid_idx) in enumerate(kf.split(train)):\n"
+             "    train.loc[valid_idx, 'fold'] = fold"),
+        code("kf = KFold(n_splits=5, shuffle=True)\nfor train_idx, valid_idx in kf.split(X):\n"
+             "    model = Ridge().fit(X[train_idx], y[train_idx])\n    print(model.score(X[valid_idx], y[valid_idx]))"),
+        code("folds = KFold(n_splits=10, shuffle=True)"),
+    ])
+    assert [cell["stages"] for cell in cells[1:]] == [["data_preprocessing"], ["training", "evaluation"], ["evaluation"]]
+    assert "splits train into folds" in reasons_of(cells[1], "data_preprocessing")
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
