@@ -623,6 +623,15 @@ def test_folds_used_only_to_split_the_data_prepare_it_and_folds_a_model_is_fitte
     assert "splits train into folds" in reasons_of(cells[1], "data_preprocessing")
 
 
+def test_data_cut_at_positions_into_training_validation_and_test_sets_is_split():
+    stages = stages_of(
+        code("import numpy as np\nimport pandas as pd\nmodel_data = pd.read_csv('churn.csv')"),
+        code("train_data, validation_data, test_data = np.split(\n"
+             "    model_data.sample(frac=1, random_state=1729), [int(0.7 * len(model_data)), int(0.9 * len(model_data))])"),
+    )
+    assert stages[1] == ["data_preprocessing"]
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
