@@ -374,6 +374,18 @@ def _first_argument(node: ast.AST) -> str:
     return _constant_text(node) or _root_name(node) or ""
 
 
+_PATH_KEYWORDS = frozenset({"path", "local_path", "filepath", "file_path", "filename", "Filename"})
+
+
+def _path_keyword(keywords: list[ast.keyword]) -> str:
+    """The file a call given no positional argument names by keyword (`upload_data(path="model.tar.gz")`):
+    what it is called on, as a first argument would be."""
+    for keyword in keywords:
+        if keyword.arg in _PATH_KEYWORDS:
+            return _first_argument(keyword.value)
+    return ""
+
+
 def _operation_under(node: ast.AST) -> ast.AST | None:
     """The operation or comparison a chain of calls, attributes and indexes starts from:
     `(preds == y).mean()`, `(a - b).abs().max()`."""
@@ -576,7 +588,7 @@ class _Collector:
         else:
             self._mark_arguments(values, displayed and _IN_PLACE not in kwargs)
         self.facts.names.update(kwargs)
-        first = _first_argument(node.args[0]) if node.args else ""
+        first = _first_argument(node.args[0]) if node.args else _path_keyword(node.keywords)
         step = _last_step(node) if path[-1] in _PIPELINES else None
         self.facts.calls.append(CallFact(path, kwargs, _arg_roots(values), first, node_id in self.shown, self.stmt,
                                          step, node_id in self.used, displayed, node_id in self.computed))

@@ -632,6 +632,21 @@ def test_data_cut_at_positions_into_training_validation_and_test_sets_is_split()
     assert stages[1] == ["data_preprocessing"]
 
 
+def test_a_model_archive_uploaded_to_be_served_is_deployment_and_data_uploaded_is_collected():
+    cells = infer_cells([
+        code("import sagemaker\nimport boto3\nfrom sagemaker.s3 import S3Uploader\nsess = sagemaker.Session()"),
+        code("model_uri = sess.upload_data(path='model.tar.gz', key_prefix='triton-serve-pt')"),
+        code("model_url = S3Uploader.upload('model/xgb-churn-prediction-model.tar.gz', s3_key)"),
+        code("model_file = open('model/xgb-churn-model.tar.gz', 'rb')\n"
+             "boto3.Session().resource('s3').Bucket(bucket).Object(key).upload_fileobj(model_file)"),
+        code("train_uri = sess.upload_data(path='data/train.csv', key_prefix='data')"),
+        code("code_uri = sess.upload_data('sourcedir.tar.gz', bucket, prefix + '/code')"),
+    ])
+    assert [cell["stages"] for cell in cells[1:]] == [["deployment"], ["deployment"], ["deployment"],
+                                                       ["data_collection"], ["data_collection"]]
+    assert "calls sagemaker.Session.upload_data" in reasons_of(cells[1], "deployment")
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
