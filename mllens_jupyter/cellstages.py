@@ -894,14 +894,18 @@ class CellScorer:
             self.scores.add(stage, weight, "only sets values")
 
     def _hyperparameters_set(self, facts: CellFacts) -> None:
-        """Values given to hyperparameters beside other code (`LR = 1e-4`, `EPOCHS = [2, 6, 8]`, or a
-        configuration class's `STEPS_PER_EPOCH = 1000`) configure the training."""
+        """Values given to hyperparameters beside other code (`LR = 1e-4`, `EPOCHS = [2, 6, 8]`, a
+        configuration class's `STEPS_PER_EPOCH = 1000`, or the keys of a dictionary not known as a
+        table: `params["epochs"] = "3"`, any key of `hyperparameters`) configure the training."""
         hyper = self.weights.hyperparameters
         if not hyper:
             return
         stage, weight, least, known = hyper
         named = {target: stmt for target, value, _, stmt in facts.assigns[:MAX_FACTS]
                  if value is None and target.lower() in known}
+        named.update((key, stmt) for frame, key, which, stmt, _ in facts.columns[:MAX_FACTS]
+                     if which == "constant" and (key.lower() in known or frame[-1].lower() in known)
+                     and self.scope.kind_of(frame) is None)
         if len({name.lower() for name in named}) >= least:
             reason = f"sets hyperparameters {', '.join(sorted(named)[:3])}"
             for stmt in named.values():
@@ -910,12 +914,15 @@ class CellScorer:
     def _columns(self, facts: CellFacts) -> None:
         """Columns assigned; finishing a column the cell itself just added (`df["d"] = ...` then
         `df["d"] += ...`) is still adding it; predictions put in a table, even a new one, make output;
-        any column added to a table of results (`scores_df["rank"] = np.arange(8)`) is about them."""
+        any column added to a table of results (`scores_df["rank"] = np.arange(8)`) is about them. A
+        value set in what is not known as a table (`hyperparameters["epochs"] = 10`, `os.environ[...]`)
+        configures, it sets no column."""
         columns = self.signals.columns
         tables = self._new_tables(facts)
         added: set[tuple[Path_, str]] = set()
         for frame, key, which, stmt, source in facts.columns[:MAX_FACTS]:
-            if self.scope.kind_of(frame) not in (None, "dataframe"):
+            kind = self.scope.kind_of(frame)
+            if kind not in (None, "dataframe") or (which == "constant" and kind is None):
                 continue
             if which == "set" and source and self._subject_kind(source) == "predictions":
                 which = "predictions"

@@ -647,6 +647,17 @@ def test_a_model_archive_uploaded_to_be_served_is_deployment_and_data_uploaded_i
     assert "calls sagemaker.Session.upload_data" in reasons_of(cells[1], "deployment")
 
 
+def test_values_set_in_a_dictionary_configure_and_set_no_column_of_a_table():
+    stages = stages_of(
+        code("import os\nimport pandas as pd\nfrom sagemaker import hyperparameters"),
+        code("hyperparameters = hyperparameters.retrieve_default(model_id=model_id)\n"
+             "hyperparameters['num_boost_round'] = '500'\nhyperparameters['metric'] = 'auc'"),
+        code("os.environ['WANDB_DISABLED'] = 'true'\nrun_config.spark.configuration['spark.driver.memory'] = '2g'"),
+        code("df = pd.read_csv('train.csv')\ndf['is_train'] = 1\ndf['source'] = 'train'"),
+    )
+    assert stages[1:] == [["training"], ["setup"], ["data_collection", "data_preprocessing"]]
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
