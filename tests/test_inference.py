@@ -658,6 +658,15 @@ def test_values_set_in_a_dictionary_configure_and_set_no_column_of_a_table():
     assert stages[1:] == [["training"], ["setup"], ["data_collection", "data_preprocessing"]]
 
 
+def test_documents_tagged_for_doc2vec_are_prepared_and_the_vectors_learnt_are_features():
+    stages = stages_of(
+        code("from gensim.models.doc2vec import TaggedDocument, Doc2Vec"),
+        code("documents = [TaggedDocument(text.split(), [i]) for i, text in enumerate(all_text)]"),
+        code("d2v = Doc2Vec(documents, vector_size=100, window=5, min_count=2)"),
+    )
+    assert stages[1:] == [["data_preprocessing"], ["feature_engineering"]]
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
