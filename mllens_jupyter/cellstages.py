@@ -842,12 +842,20 @@ class CellScorer:
         return [rule for rule in rules if rule.stage not in _CHANGES]
 
     def _joined_features(self, call: CallFact) -> str | None:
-        """The table of engineered features (see `_remember_made`) a call joins to data, if it
-        joins one: then it engineers features, it does not prepare data."""
+        """The table of engineered features (see `_remember_made`, or what a function named for
+        engineering them returns) a call joins to data, if it joins one: then it engineers features,
+        it does not prepare data."""
         rule = self.weights.joined_features
-        if not rule or not self.scope.features or not _names_like(rule[2], call.path[-1]):
+        if not rule or not _names_like(rule[2], call.path[-1]):
             return None
-        return next((root for root in (call.path[0], *call.arg_roots) if root in self.scope.features), None)
+        return next((root for root in (call.path[0], *call.arg_roots)
+                     if root in self.scope.features or self._engineering_function(root)), None)
+
+    def _engineering_function(self, name: str) -> bool:
+        """Whether a name is a function of the notebook named for engineering features
+        (`successive_aggregates(transactions, "category_1")`), what it returns engineered features."""
+        return name not in self.scope.bindings and \
+            any(rule.stage == "feature_engineering" for rule in self.signals.helper_rules(name))
 
     def _output_stage(self, root: str, stage: str | None) -> str | None:
         """Results shown or printed are output when an earlier cell made them as output (test-set

@@ -667,6 +667,17 @@ def test_documents_tagged_for_doc2vec_are_prepared_and_the_vectors_learnt_are_fe
     assert stages[1:] == [["data_preprocessing"], ["feature_engineering"]]
 
 
+def test_joining_what_a_function_named_for_engineering_features_returns_engineers_features():
+    cells = infer_cells([
+        code("import pandas as pd\ntransactions = pd.read_csv('transactions.csv')"),
+        code("fields = successive_aggregates(transactions, 'category_1', 'amount')\n"
+             "fields = fields.merge(successive_aggregates(transactions, 'city_id', 'amount'), on='card_id', how='left')"),
+        code("transactions = transactions.merge(cities, on='city_id', how='left')"),
+    ])
+    assert [cell["stages"] for cell in cells[1:]] == [["feature_engineering"], ["data_preprocessing"]]
+    assert "joins the features in successive_aggregates" in reasons_of(cells[1], "feature_engineering")
+
+
 def test_a_table_of_predictions_beside_the_labels_compares_them():
     stages = stages_of(
         code("import pandas as pd\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
