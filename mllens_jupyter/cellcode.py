@@ -80,6 +80,7 @@ class CellFacts:
     displays: list[tuple[Path_, int]] = field(default_factory=list)
     classes: list[tuple[str, tuple[Path_, ...], int]] = field(default_factory=list)
     loops: list[tuple[str, bool, int]] = field(default_factory=list)
+    compared: list[tuple[str, int]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     strings: list[str] = field(default_factory=list)
     shell: list[str] = field(default_factory=list)
@@ -461,6 +462,7 @@ _SHOW_PATHS = frozenset({("print",), ("display",)})
 
 _PIPELINES = frozenset({"Pipeline", "make_pipeline"})
 _IN_PLACE = "inplace"
+_EQUALITIES = (ast.Eq, ast.NotEq)
 
 
 class _Collector:
@@ -541,6 +543,23 @@ class _Collector:
         a computation, not looked at."""
         for child in _OPERANDS.get(type(node), _no_operands)(node):
             _mark_chain(child, self.used)
+
+    def on_comparison(self, node: ast.Compare | ast.BinOp) -> None:
+        """Values set against each other, equal or not (`preds == y_val`) or one taken from the other
+        (`y_val - preds`): the roots of both sides."""
+        self.on_operation(node)
+        if type(node) is ast.BinOp:
+            if type(node.op) is not ast.Sub:
+                return
+            operands = (node.left, node.right)
+        elif type(node.ops[0]) in _EQUALITIES:
+            operands = (node.left, node.comparators[0])
+        else:
+            return
+        for operand in operands:
+            root = _root_name(operand)
+            if root:
+                self.facts.compared.append((root, self.stmt))
 
     def on_expr(self, node: ast.Expr) -> None:
         self._mark_shown(node.value)
@@ -954,6 +973,8 @@ _HANDLERS = {
     ast.Attribute: _Collector.on_attribute,
     ast.arg: _Collector.on_arg,
     **{kind: _Collector.on_operation for kind in _OPERANDS},
+    ast.Compare: _Collector.on_comparison,
+    ast.BinOp: _Collector.on_comparison,
     ast.For: _Collector.on_loop,
     ast.AsyncFor: _Collector.on_loop,
     ast.comprehension: _Collector.on_loop,

@@ -388,6 +388,7 @@ class CellScorer:
             self._helper(name, f"defines {name}", stmt)
         self._literals(facts)
         self._columns(facts)
+        self._compared_values(facts)
         self._filters(facts)
         self._targets(facts)
         self._from_outputs(facts)
@@ -619,6 +620,21 @@ class CellScorer:
         if predicted and actual:
             self._add(self._output_stage(predicted, stage) or stage, weight, f"compares {predicted} with {actual}",
                       call.stmt)
+
+    def _compared_values(self, facts: CellFacts) -> None:
+        """Predictions set against the labels in a statement (`(preds == y_val).mean()`, `y_val - preds`)
+        work out how right they are: accuracy, errors, confusion counts computed by hand."""
+        rule, labels = self.weights.compared_values, self.weights.compared_tables
+        if not facts.compared or not rule or not labels:
+            return
+        by_statement: dict[int, list[str]] = {}
+        for root, stmt in facts.compared[:MAX_FACTS]:
+            by_statement.setdefault(stmt, []).append(root)
+        for stmt, roots in by_statement.items():
+            predicted = next((root for root in roots if self._subject_kind(root) == "predictions"), None)
+            actual = next((root for root in roots if root != predicted and _names_like(labels[2], root)), None)
+            if predicted and actual:
+                self._add(rule[0], rule[1], f"compares {predicted} with {actual}", stmt)
 
     def _tabulated(self, call: CallFact) -> None:
         """A table built of results (`pd.DataFrame({"model": names, "score": [acc_lr, acc_svc]})`)

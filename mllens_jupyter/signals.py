@@ -261,6 +261,7 @@ class CellWeights:
     hyperparameters: tuple[str, float, int, frozenset[str]] | None = None
     test_loops: tuple[str, float, re.Pattern] | None = None
     compared_tables: tuple[str, float, re.Pattern] | None = None
+    compared_values: tuple[str, float] | None = None
     result_tables: tuple[str, float] | None = None
     joined_features: tuple[str, float, re.Pattern] | None = None
     split_folds: tuple[str, float, re.Pattern] | None = None
@@ -346,8 +347,8 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
     if data.get("configuration"):
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
-    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables", "result_tables",
-                "joined_features", "split_folds"):
+    for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables", "compared_values",
+                "result_tables", "joined_features", "split_folds"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -635,6 +636,7 @@ def _cell_weights(data: dict) -> CellWeights:
     plots = cells.get("plots_alone")
     shows = cells.get("shows_alone")
     results = cells.get("result_tables")
+    compared = cells.get("compared_values")
     hyper = cells.get("hyperparameters")
     hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
                             if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
@@ -651,6 +653,7 @@ def _cell_weights(data: dict) -> CellWeights:
         if hyper else None,
         test_loops=_named_rule(cells.get("test_loops")),
         compared_tables=_named_rule(cells.get("compared_tables")),
+        compared_values=(compared["stage"], float(compared["weight"])) if compared else None,
         result_tables=(results["stage"], float(results["weight"])) if results else None,
         joined_features=_named_rule(cells.get("joined_features")),
         split_folds=_named_rule(cells.get("split_folds")),

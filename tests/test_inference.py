@@ -688,6 +688,20 @@ def test_a_table_of_predictions_beside_the_labels_compares_them():
     assert stages[2:] == [["evaluation"], ["exploration"]]
 
 
+def test_predictions_set_against_the_labels_in_an_expression_evaluate():
+    cells = infer_cells([
+        code("import numpy as np\nX_train, X_val, y_train, y_val = train_test_split(X, y)"),
+        code("y_pred = model.predict(X_val)"),
+        code("n_right = (y_pred == y_val).sum() / len(y_val)"),
+        code("tp = ((y_pred == 1) & (y_val == 1)).sum()\nfp = ((y_pred == 1) & (y_val == 0)).sum()"),
+        code("gap = y_val - y_pred"),
+        code("n_pos = (y_val == 1).sum()\nshift = X_val - X_train.mean()"),
+    ])
+    assert [cell["stages"] for cell in cells[2:5]] == [["evaluation"]] * 3
+    assert "compares y_pred with y_val" in reasons_of(cells[3], "evaluation")
+    assert "evaluation" not in cells[5]["stages"]
+
+
 def test_a_table_built_of_scores_compares_models_and_holds_results():
     cells = infer_cells([
         code("import pandas as pd\nfrom sklearn.svm import SVC\nfrom sklearn.linear_model import LogisticRegression"),
