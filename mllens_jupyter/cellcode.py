@@ -81,6 +81,7 @@ class CellFacts:
     classes: list[tuple[str, tuple[Path_, ...], int]] = field(default_factory=list)
     loops: list[tuple[str, bool, int]] = field(default_factory=list)
     compared: list[tuple[str, int]] = field(default_factory=list)
+    tried: list[tuple[Path_, str, str, int]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     strings: list[str] = field(default_factory=list)
     shell: list[str] = field(default_factory=list)
@@ -478,6 +479,7 @@ class _Collector:
         self.displayed: set[int] = set()
         self.computed: set[int] = set()
         self.last: ast.Expr | None = None
+        self.loop_values: list[tuple[str, int]] = []
 
     def collect(self, tree: ast.Module) -> None:
         """Every node, parents before children, in source order; no recursion, `ctx` nodes skipped.
@@ -611,6 +613,18 @@ class _Collector:
         step = _last_step(node) if path[-1] in _PIPELINES else None
         self.facts.calls.append(CallFact(path, kwargs, _arg_roots(values), first, node_id in self.shown, self.stmt,
                                          step, node_id in self.used, displayed, node_id in self.computed))
+        if self.loop_values:
+            self._tried(node, path)
+
+    def _tried(self, node: ast.Call, path: Path_) -> None:
+        """A value of an enclosing `for` loop given to a call as it is (`for k in ks: KNN(n_neighbors=k)`):
+        the call, the keyword it is given to ("" when positional) and the loop's name."""
+        line = node.lineno
+        looping = {name for name, last in self.loop_values if line <= last}
+        given = [("", arg) for arg in node.args] + [(k.arg or "", k.value) for k in node.keywords]
+        for keyword, value in given:
+            if type(value) is ast.Name and value.id in looping:
+                self.facts.tried.append((path, keyword, value.id, self.stmt))
 
     def _show(self, args: list[ast.expr]) -> None:
         """`print(...)`, `display(...)`: every call and attribute inside the arguments is looked at."""
@@ -719,6 +733,8 @@ class _Collector:
         root = _root_name(iterable)
         if root:
             self.facts.loops.append((root, type(target) is ast.Name, self.stmt))
+        if type(target) is ast.Name and type(node) is not ast.comprehension:
+            self.loop_values.append((target.id, node.end_lineno or node.lineno))
 
     def on_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:

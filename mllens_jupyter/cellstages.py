@@ -389,6 +389,7 @@ class CellScorer:
         self._literals(facts)
         self._columns(facts)
         self._compared_values(facts)
+        self._tried_values(facts)
         self._filters(facts)
         self._targets(facts)
         self._from_outputs(facts)
@@ -635,6 +636,15 @@ class CellScorer:
             actual = next((root for root in roots if root != predicted and _names_like(labels[2], root)), None)
             if predicted and actual:
                 self._add(rule[0], rule[1], f"compares {predicted} with {actual}", stmt)
+
+    def _tried_values(self, facts: CellFacts) -> None:
+        """A model made for each value of a loop, given that value (`for C in Cs: LogisticRegression(C=C)`),
+        tries hyperparameter values: tuning by hand."""
+        rule = self.weights.tried_values
+        for path, keyword, value, stmt in facts.tried[:MAX_FACTS] if rule else ():
+            name = self.scope.name(self.scope.resolve(path)[0])
+            if self.signals.kind_of_origin(name) == "model" and _names_like(rule[2], keyword):
+                self._add(rule[0], rule[1], f"makes {name} for each value of {value}", stmt)
 
     def _tabulated(self, call: CallFact) -> None:
         """A table built of results (`pd.DataFrame({"model": names, "score": [acc_lr, acc_svc]})`)

@@ -262,6 +262,7 @@ class CellWeights:
     test_loops: tuple[str, float, re.Pattern] | None = None
     compared_tables: tuple[str, float, re.Pattern] | None = None
     compared_values: tuple[str, float] | None = None
+    tried_values: tuple[str, float, re.Pattern] | None = None
     result_tables: tuple[str, float] | None = None
     joined_features: tuple[str, float, re.Pattern] | None = None
     split_folds: tuple[str, float, re.Pattern] | None = None
@@ -348,7 +349,7 @@ def _rule_lists(data: dict) -> Iterator[tuple[tuple, dict]]:
         yield ("configuration",), data["configuration"]
     cells = data.get("cells") or {}
     for key in ("plots_alone", "shows_alone", "hyperparameters", "test_loops", "compared_tables", "compared_values",
-                "result_tables", "joined_features", "split_folds"):
+                "tried_values", "result_tables", "joined_features", "split_folds"):
         if cells.get(key):
             yield ("cells", key), cells[key]
 
@@ -368,7 +369,7 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
         for key in ("args", "receiver"):
             if key in rule:
                 yield from _regex_problem(doc, (*path, key), rule[key])
-    for key in ("test_loops", "compared_tables", "joined_features", "split_folds"):
+    for key in ("test_loops", "compared_tables", "tried_values", "joined_features", "split_folds"):
         named = (data.get("cells") or {}).get(key)
         if named:
             yield from _regex_problem(doc, ("cells", key, "names"), named["names"])
@@ -654,6 +655,7 @@ def _cell_weights(data: dict) -> CellWeights:
         test_loops=_named_rule(cells.get("test_loops")),
         compared_tables=_named_rule(cells.get("compared_tables")),
         compared_values=(compared["stage"], float(compared["weight"])) if compared else None,
+        tried_values=_named_rule(cells.get("tried_values")),
         result_tables=(results["stage"], float(results["weight"])) if results else None,
         joined_features=_named_rule(cells.get("joined_features")),
         split_folds=_named_rule(cells.get("split_folds")),

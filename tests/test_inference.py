@@ -702,6 +702,20 @@ def test_predictions_set_against_the_labels_in_an_expression_evaluate():
     assert "evaluation" not in cells[5]["stages"]
 
 
+def test_a_model_made_for_each_value_of_a_loop_tries_hyperparameters():
+    cells = infer_cells([
+        code("from sklearn.neighbors import KNeighborsClassifier\nfrom sklearn.ensemble import RandomForestClassifier"),
+        code("scores = []\nfor k in range(1, 30):\n    knn = KNeighborsClassifier(n_neighbors=k)\n"
+             "    knn.fit(X_train, y_train)\n    scores.append(knn.score(X_val, y_val))"),
+        code("for seed in [0, 1, 2]:\n    rf = RandomForestClassifier(n_estimators=200, random_state=seed)\n"
+             "    rf.fit(X_train, y_train)"),
+        code("for k in range(1, 30):\n    print(k)\nknn = KNeighborsClassifier(n_neighbors=k)"),
+    ])
+    assert "tuning" in cells[1]["stages"]
+    assert "makes sklearn.neighbors.KNeighborsClassifier for each value of k" in reasons_of(cells[1], "tuning")
+    assert "tuning" not in cells[2]["stages"] and "tuning" not in cells[3]["stages"]
+
+
 def test_a_table_built_of_scores_compares_models_and_holds_results():
     cells = infer_cells([
         code("import pandas as pd\nfrom sklearn.svm import SVC\nfrom sklearn.linear_model import LogisticRegression"),
