@@ -480,9 +480,15 @@ class CellScorer:
         shown += [(_shown_name(call), call.stmt) for call in facts.calls[:MAX_FACTS]
                   if call.displayed and call.path[0] not in subjects and call.path[0] not in _IPYTHON_CALLS
                   and (len(call.path) == 1 or self._of_a_module(call.path) or self._of_data(call.path))
+                  and not self._known_call(call.path)
                   and self._given_data(call)]
         for name, stmt in shown:
             self.scores.add(rule[0], rule[1], f"shows {name}", stmt)
+
+    def _known_call(self, path: Path_) -> bool:
+        """Whether the tables have a rule for a call, however weak (`gc.collect()` frees memory): what it
+        returns is no value shown to look at."""
+        return self.signals.calls.lookup(self.scope.name(self.scope.resolve(path)[0]))[0] is not None
 
     def _given_data(self, call: CallFact) -> bool:
         """Whether a call is given nothing known to be other than data (a model, a session)."""

@@ -172,6 +172,16 @@ def test_a_cell_that_only_shows_values_of_no_known_kind_looks_at_data():
     assert stages[11:] == [[], []]
 
 
+def test_freeing_memory_is_housekeeping_not_setup_nor_a_look_at_data():
+    stages = stages_of(
+        code("import gc\nimport pandas as pd\ndf = pd.read_csv('train.csv')"),
+        code("del df\ngc.collect()"),
+        code("import torch\ncheckpoint = {'state_dict': net.state_dict()}"),
+        code("torch.save(checkpoint, 'checkpoint.pt')"),
+    )
+    assert stages[1] == [] and stages[3] == []
+
+
 def test_names_of_categorical_columns_are_no_catboost_model():
     stages = stages_of(code("cat_cols = [c for c in df.columns if df[c].dtype == object]"), code("cat_cols"))
     assert stages[1] == ["exploration"]
