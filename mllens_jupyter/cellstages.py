@@ -370,11 +370,7 @@ class CellScorer:
         self.facts = facts
         self.purposes = self._purposes(facts)
         self.scope.cell_names = facts.lowered_names()
-        weight = IMPORT_WEIGHT if mostly_imports else IMPORT_WEIGHT / 2
-        for bound, qualified, stmt in facts.imports[:MAX_FACTS]:
-            self.scores.add("setup", weight, f"imports {qualified}", stmt)
-        for module, stmt in facts.star_imports[:MAX_FACTS]:
-            self.scores.add("setup", weight, f"imports {module}.*", stmt)
+        self._imports(facts, mostly_imports)
         for call in facts.calls[:MAX_FACTS]:
             self._call(call)
         for path, stmt, shown in facts.attributes[:MAX_FACTS]:
@@ -398,6 +394,20 @@ class CellScorer:
         self._finish(facts, mostly_imports)
         self._remember_made(facts)
         return self.scores
+
+    def _imports(self, facts: CellFacts, mostly_imports: bool) -> None:
+        """Imports set up a cell that is mostly imports; beside other code, all of them together weigh as
+        one import, too little to make a setup cell of code no table knows."""
+        imported = [(qualified, stmt) for _, qualified, stmt in facts.imports[:MAX_FACTS]]
+        imported += [(f"{module}.*", stmt) for module, stmt in facts.star_imports[:MAX_FACTS]]
+        if mostly_imports:
+            for module, stmt in imported:
+                self.scores.add("setup", IMPORT_WEIGHT, f"imports {module}", stmt)
+            return
+        modules = [module for module, _ in imported]
+        reason = f"imports {', '.join(modules[:3])}{', …' if len(modules) > 3 else ''}"
+        for _, stmt in imported:
+            self.scores.add("setup", IMPORT_WEIGHT / 2, reason, stmt)
 
     # --- weighing the evidence of the whole cell -------------------------------------------------
 

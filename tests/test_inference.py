@@ -120,6 +120,15 @@ def test_imports_alone_are_setup_not_training():
     assert stages == ["setup"]
 
 
+def test_imports_beside_code_weigh_as_one_import_and_make_no_setup_cell():
+    cells = infer_cells([
+        code("import numpy as np"),
+        code("from collections import Counter\nimport operator\nall_labels = []\nfor each in names:\n"
+             "    all_labels.extend(each)\ncounts = dict(Counter(all_labels))"),
+    ])
+    assert cells[1]["stages"] == []
+
+
 def test_an_aggregate_passed_to_fillna_is_not_exploration():
     (stages,) = stages_of(code("df['Age'] = df['Age'].fillna(df['Age'].median())"))
     assert stages == ["data_preprocessing"]
