@@ -377,6 +377,7 @@ class CellScorer:
             self._attribute(path, stmt, shown)
         for path, stmt in facts.stored[:MAX_FACTS]:
             self._stored(path, stmt)
+        self._compared_values(facts)
         for path, stmt in facts.displays[:MAX_FACTS]:
             self._display(path, stmt)
         self._classes(facts)
@@ -384,7 +385,6 @@ class CellScorer:
             self._helper(name, f"defines {name}", stmt)
         self._literals(facts)
         self._columns(facts)
-        self._compared_values(facts)
         self._tried_values(facts)
         self._filters(facts)
         self._targets(facts)
@@ -789,7 +789,7 @@ class CellScorer:
         kinds = [(root, self._subject_kind(root) or "") for root in dict.fromkeys(call.arg_roots)]
         found = [(root, kind, self._output_stage(root, stages.get(kind))) for root, kind in kinds]
         compared = any(rule.stage == "evaluation" for rule in matched) or \
-            any(stage == "evaluation" for _, _, stage in found)
+            any(stage == "evaluation" or kind == "model" for _, kind, stage in found)
         for root, kind, stage in found:
             if not stage or (stage == "exploration" and compared):
                 continue
@@ -915,6 +915,8 @@ class CellScorer:
         stage = None if root_kind in _RESULT_KINDS else self.signals.display_attributes.get(attribute)
         kind = root_kind if len(path) == 1 or root_kind in _RESULT_KINDS else self.scope.kind_of(path)
         stage = self._output_stage(path[0], stage or self.signals.display_stages.get(kind or ""))
+        if stage == "exploration" and stmt in self.scores.stmts.get("evaluation", ()):
+            return
         if stage:
             glance = stage == "exploration" and self._is_glance(path, attribute, self.weights.glance_attributes, stmt)
             self._add(stage, self.signals.display_weight, f"shows {qualname(path)}", stmt, glance)

@@ -721,6 +721,18 @@ def test_predictions_set_against_the_labels_in_an_expression_evaluate():
     assert "evaluation" not in cells[5]["stages"]
 
 
+def test_data_shown_beside_a_model_or_its_predictions_is_what_they_are_judged_on():
+    stages = stages_of(
+        code("from sklearn.ensemble import RandomForestClassifier\n"
+             "X_train, X_val, y_train, y_val = train_test_split(X, y)"),
+        code("model = RandomForestClassifier().fit(X_train, y_train)\ny_pred = model.predict(X_val)"),
+        code("print('Train score:', model.score(X_train, y_train))\nprint('Val score:', model.score(X_val, y_val))"),
+        code("(y_pred.round() == y_val).mean()"),
+        code("y_val.head()"),
+    )
+    assert stages[2:] == [["evaluation"], ["evaluation"], ["exploration"]]
+
+
 def test_a_model_made_for_each_value_of_a_loop_tries_hyperparameters():
     cells = infer_cells([
         code("from sklearn.neighbors import KNeighborsClassifier\nfrom sklearn.ensemble import RandomForestClassifier"),
