@@ -920,8 +920,11 @@ _PATH_CALLS = frozenset({("Path",), ("os", "path", "join"), ("pathlib", "Path"),
 
 
 def _assigns_literal(statement: ast.stmt) -> bool:
-    """An assignment of a literal value (a path, a size, a list of names): configuration; not one
-    into some rows of a table (`df.loc[df.age > 60, "age"] = 60`), which changes data."""
+    """An assignment of a literal value (a path, a size, a list of names), or such assignments chosen
+    by a condition (`if DEBUG: N_ROWS = 1000`): configuration; not one into some rows of a table
+    (`df.loc[df.age > 60, "age"] = 60`), which changes data."""
+    if isinstance(statement, ast.If):
+        return all(map(_assigns_literal, statement.body + statement.orelse))
     if isinstance(statement, ast.Expr):
         return isinstance(statement.value, ast.Constant)
     if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:

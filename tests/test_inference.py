@@ -129,6 +129,17 @@ def test_imports_beside_code_weigh_as_one_import_and_make_no_setup_cell():
     assert cells[1]["stages"] == []
 
 
+def test_values_chosen_by_a_condition_configure_the_notebook():
+    cells = infer_cells([
+        code("import pandas as pd"),
+        code("IMAGE_DIR = 'images'\nPREFIX = 'demo'\nif bucket_prefix:\n    PREFIX = f'{bucket_prefix}/{PREFIX}'\n"
+             "if local_mode:\n    OUTPUT = 'output/data.json'\nelse:\n    OUTPUT = 'output.json'"),
+        code("if DEBUG:\n    train = train.sample(1000)"),
+    ])
+    assert cells[1]["reasons"].get("setup") == ["only sets values"]
+    assert "setup" not in cells[2]["stages"]
+
+
 def test_an_aggregate_passed_to_fillna_is_not_exploration():
     (stages,) = stages_of(code("df['Age'] = df['Age'].fillna(df['Age'].median())"))
     assert stages == ["data_preprocessing"]
