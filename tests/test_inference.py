@@ -330,6 +330,9 @@ def test_a_heading_gives_its_stage_only_to_cells_that_show_no_phase_of_their_own
     ("Suggested constraints of the baseline", ["monitoring"]),
     ("Create a network graph of the labels", []),
     ("Training data preprocessing", ["data_preprocessing"]),
+    ("Set the hyperparameters", ["training"]),
+    ("Hyperparameter optimization", ["tuning"]),
+    ("Launch a hyperparameter tuning job", ["tuning"]),
 ])
 def test_headings_name_the_stage_a_reader_would(title, stages):
     (cell,) = infer_cells([md(f"## {title}")])
