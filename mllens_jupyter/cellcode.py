@@ -621,6 +621,8 @@ class _Collector:
         the call, the keyword it is given to ("" when positional) and the loop's name."""
         line = node.lineno
         looping = {name for name, last in self.loop_values if line <= last}
+        if not looping:
+            return
         given = [("", arg) for arg in node.args] + [(k.arg or "", k.value) for k in node.keywords]
         for keyword, value in given:
             if type(value) is ast.Name and value.id in looping:

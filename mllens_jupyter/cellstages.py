@@ -398,6 +398,8 @@ class CellScorer:
     def _imports(self, facts: CellFacts, mostly_imports: bool) -> None:
         """Imports set up a cell that is mostly imports; beside other code, all of them together weigh as
         one import, too little to make a setup cell of code no table knows."""
+        if not facts.imports and not facts.star_imports:
+            return
         imported = [(qualified, stmt) for _, qualified, stmt in facts.imports[:MAX_FACTS]]
         imported += [(f"{module}.*", stmt) for module, stmt in facts.star_imports[:MAX_FACTS]]
         if mostly_imports:
@@ -448,9 +450,11 @@ class CellScorer:
         stage, weight, names = rule
         splits = [call for call in facts.calls[:MAX_FACTS] if len(call.path) == 2 and _names_like(names, call.path[1])
                   and self.scope.kind_of(call.path[:1]) == "splitter"]
-        made = {call.stmt for call in facts.calls[:MAX_FACTS] if self.scope.kind_of(call.path) == "splitter"}
         evaluated = scores.stmts.get("evaluation", set())
-        if not splits or not evaluated or not evaluated <= made | {call.stmt for call in splits}:
+        if not splits or not evaluated:
+            return
+        made = {call.stmt for call in facts.calls[:MAX_FACTS] if self.scope.kind_of(call.path) == "splitter"}
+        if not evaluated <= made | {call.stmt for call in splits}:
             return
         scores.move("evaluation", stage)
         for call in splits:
@@ -498,7 +502,7 @@ class CellScorer:
     def _known_call(self, path: Path_) -> bool:
         """Whether the tables have a rule for a call, however weak (`gc.collect()` frees memory): what it
         returns is no value shown to look at."""
-        return self.signals.calls.lookup(self.scope.name(self.scope.resolve(path)[0]))[0] is not None
+        return self.signals.calls.lookup(self.scope.resolve_named(path)[2])[0] is not None
 
     def _given_data(self, call: CallFact) -> bool:
         """Whether a call is given nothing known to be other than data (a model, a session)."""
@@ -648,6 +652,8 @@ class CellScorer:
         for root, stmt in facts.compared[:MAX_FACTS]:
             by_statement.setdefault(stmt, []).append(root)
         for stmt, roots in by_statement.items():
+            if len(roots) < 2 or not any(_names_like(labels[2], root) for root in roots):
+                continue
             predicted = next((root for root in roots if self._subject_kind(root) == "predictions"), None)
             actual = next((root for root in roots if root != predicted and _names_like(labels[2], root)), None)
             if predicted and actual:
@@ -657,8 +663,10 @@ class CellScorer:
         """A model made for each value of a loop, given that value (`for C in Cs: LogisticRegression(C=C)`),
         tries hyperparameter values: tuning by hand."""
         rule = self.weights.tried_values
-        for path, keyword, value, stmt in facts.tried[:MAX_FACTS] if rule else ():
-            name = self.scope.name(self.scope.resolve(path)[0])
+        if not rule or not facts.tried:
+            return
+        for path, keyword, value, stmt in facts.tried[:MAX_FACTS]:
+            name = self.scope.resolve_named(path)[2]
             if self.signals.kind_of_origin(name) == "model" and _names_like(rule[2], keyword):
                 self._add(rule[0], rule[1], f"makes {name} for each value of {value}", stmt)
 
@@ -1004,7 +1012,7 @@ class CellScorer:
         tables = set()
         for target, value, _, _ in facts.assigns:
             if value and value[-1] == CALL:
-                name = self.scope.name(self.scope.resolve(value)[0])
+                name = self.scope.resolve_named(value)[2]
                 if self.weights.new_tables.lookup(name)[0] is not None:
                     tables.add(target)
         return tables
@@ -1041,7 +1049,7 @@ class CellScorer:
         it does not prepare it)."""
         if value[-1] != CALL:
             return False
-        rules = self.signals.calls.lookup(self.scope.name(self.scope.resolve(value)[0]))[1]
+        rules = self.signals.calls.lookup(self.scope.resolve_named(value)[2])[1]
         return any(rule.stage == "data_collection" for rule in rules)
 
     def _engineers(self, value: Path_) -> bool:
@@ -1051,7 +1059,7 @@ class CellScorer:
             return False
         if len(value) > 2 and self.scope.kind_of(_strip_trailing(value[:-2])) == "featurizer":
             return True
-        rules = self.signals.calls.lookup(self.scope.name(self.scope.resolve(value)[0]))[1]
+        rules = self.signals.calls.lookup(self.scope.resolve_named(value)[2])[1]
         return any(rule.stage == "feature_engineering" for rule in rules)
 
     @staticmethod
