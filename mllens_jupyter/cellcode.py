@@ -89,13 +89,6 @@ class CellFacts:
     files: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     _haystack: str | None = None
-    _lowered: frozenset[str] | None = None
-
-    def lowered_names(self) -> frozenset[str]:
-        """The names of `names`, lower-cased."""
-        if self._lowered is None:
-            self._lowered = frozenset(name.lower() for name in self.names)
-        return self._lowered
 
     def haystack(self) -> str:
         """Identifiers, string literals, shell and magic lines, lower-cased: what keywords search."""

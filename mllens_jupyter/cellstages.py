@@ -164,7 +164,7 @@ class Scope:
         self.assigned: set[str] = set()
         self._first_assigned: set[str] = set()
         self.opening = True
-        self.cell_names: frozenset[str] = frozenset()
+        self.cell_facts = CellFacts()
         self.outputs: set[str] = set()
         self.results: set[str] = set()
         self.features: set[str] = set()
@@ -209,7 +209,7 @@ class Scope:
         if not name:
             return False
         labels = label_names(name)
-        return not (labels.isdisjoint(self.assigned) and labels.isdisjoint(self.cell_names))
+        return not labels.isdisjoint(self.assigned) or any(n.lower() in labels for n in self.cell_facts.names)
 
     def kind_of(self, raw: Path_) -> str | None:
         """The kind of the object a raw path (as written in the cell) denotes, if known. It depends on
@@ -369,7 +369,7 @@ class CellScorer:
         self.made = _made_names(facts)
         self.facts = facts
         self.purposes = self._purposes(facts)
-        self.scope.cell_names = facts.lowered_names()
+        self.scope.cell_facts = facts
         self._imports(facts, mostly_imports)
         for call in facts.calls[:MAX_FACTS]:
             self._call(call)

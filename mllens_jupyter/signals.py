@@ -54,13 +54,16 @@ class PrefixTable:
     def __init__(self) -> None:
         self.exact: dict[str, list] = {}
         self.stems: dict[str, list[tuple[str, str]]] = {}
+        self.roots: set[str] = set()
         self._found: dict[str, tuple[str | None, list]] = {}
 
-    def add(self, key: str, value: Any) -> None:
+    def add(self, key: str, value: Any, stem: bool = True) -> None:
+        """Add a value under a key; `stem=False`: the key matches whole parts only."""
         self.exact.setdefault(key, []).append(value)
+        self.roots.add(key.split(".")[0])
         self._found.clear()
         parent, _, last = key.rpartition(".")
-        if last.endswith("_") or last[:1].isupper():
+        if stem and (last.endswith("_") or last[:1].isupper()):
             self.stems.setdefault(parent, []).append((last, key))
 
     def lookup(self, dotted: str) -> tuple[str | None, list]:
@@ -74,6 +77,8 @@ class PrefixTable:
 
     def _lookup(self, dotted: str) -> tuple[str | None, list]:
         parts = dotted.split(".")
+        if parts[0] not in self.roots and "" not in self.stems:
+            return None, []
         for n in range(len(parts), 0, -1):
             key = ".".join(parts[:n])
             if key in self.exact:
@@ -677,7 +682,7 @@ def _compile(data: dict, source: str) -> Signals:
     origins, names, keeping, accessors = _kinds(data["kinds"])
     canonical = PrefixTable()
     for key, value in (data.get("canonical") or {}).items():
-        canonical.exact[key] = [value]
+        canonical.add(key, value, stem=False)
     subjects, displays, plots = data.get("subjects") or {}, data.get("displays") or {}, data.get("plots") or {}
     return Signals(
         source=source,

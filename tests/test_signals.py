@@ -10,7 +10,7 @@ import yaml
 from mllens_jupyter.errors import LensValidationError
 from mllens_jupyter.inference import infer_cells
 from mllens_jupyter.lens import get_lens
-from mllens_jupyter.signals import any_of, default_signals_path, load_signals
+from mllens_jupyter.signals import PrefixTable, any_of, default_signals_path, load_signals
 
 
 def test_the_bundled_tables_load_and_speak_the_lens_vocabulary():
@@ -166,3 +166,17 @@ def test_patterns_are_joined_only_where_the_join_matches_as_each_does(patterns, 
         if found is not None:
             assert bool(found.fullmatch(text)) == any(p.fullmatch(text) for p in compiled)
             assert bool(found.search(text)) == any(p.search(text) for p in compiled)
+
+
+def test_prefix_table_matches_the_longest_prefix_and_stems_only_where_asked():
+    table = PrefixTable()
+    table.add("xgboost.XGB", "model")
+    table.add("pandas", "frame")
+    table.add("pandas.read_", "read")
+    table.add("sklearn.Pipeline", "pipe", stem=False)
+    assert table.lookup("xgboost.XGBClassifier.fit") == ("xgboost.XGB", ["model"])
+    assert table.lookup("pandas.read_csv") == ("pandas.read_", ["read"])
+    assert table.lookup("pandas.concat") == ("pandas", ["frame"])
+    assert table.lookup("sklearn.PipelineX") == (None, [])
+    assert table.lookup("sklearn.Pipeline.fit") == ("sklearn.Pipeline", ["pipe"])
+    assert table.lookup("df.read_csv") == (None, [])
