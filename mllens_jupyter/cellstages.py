@@ -102,6 +102,8 @@ class Scores:
         self.drop(stage)
 
 
+NO_FACTS = CellFacts()  # what a scorer or scope holds before its first cell; never modified
+
 _QUALNAMES: dict[Path_, str] = {}
 MAX_QUALNAMES = 50_000
 
@@ -164,7 +166,7 @@ class Scope:
         self.assigned: set[str] = set()
         self._first_assigned: set[str] = set()
         self.opening = True
-        self.cell_facts = CellFacts()
+        self.cell_facts = NO_FACTS
         self.outputs: set[str] = set()
         self.results: set[str] = set()
         self.features: set[str] = set()
@@ -352,7 +354,7 @@ class CellScorer:
         self.signals = scope.signals
         self.weights = scope.signals.cells
         self.scores = Scores()
-        self.facts = CellFacts()
+        self.facts = NO_FACTS
         self.names: list[str] = []
         self.made: dict[str, int] = {}
         self.purposes: list[tuple[int, int, frozenset[str]]] = []

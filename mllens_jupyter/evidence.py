@@ -24,15 +24,15 @@ class _Index:
     calls: dict[str, list[str]]
     keywords: list[tuple[str, list[str]]]
     order: list[str]
-    _matches: dict[tuple[int, str], list[list[str]]] = field(default_factory=dict)
+    _matches: dict[int, dict[str, list[list[str]]]] = field(default_factory=dict)
 
     def matching(self, table: dict[str, list[str]], dotted: str) -> list[list[str]]:
         """The practices of each dotted prefix of `dotted` that `table` (imports or calls) names."""
-        key = (id(table), dotted)
-        found = self._matches.get(key)
+        matches = self._matches.setdefault(id(table), {})
+        found = matches.get(dotted)
         if found is None:
             found = [table[prefix] for prefix in _prefixes(dotted) if prefix in table]
-            remember(self._matches, key, found)
+            remember(matches, dotted, found)
         return found
 
 

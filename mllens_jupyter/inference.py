@@ -160,14 +160,19 @@ def _result(index: int, cell_type: str, scores: Scores, signals: Signals) -> dic
     scored = scores.by_stage
     if not scored:
         return {"index": index, "cell_type": cell_type, "stages": [], "confidence": {}, "reasons": {}}
-    confidence = {stage: round(scores.confidence(stage), 2) for stage in signals.stages if stage in scored}
-    stages = [stage for stage in confidence if confidence[stage] >= signals.threshold]
+    threshold = signals.threshold
+    confidence = {}
+    for stage in signals.stages:
+        if stage in scored:
+            value = round(scores.confidence(stage), 2)
+            if value >= threshold:
+                confidence[stage] = value
     return {
         "index": index,
         "cell_type": cell_type,
-        "stages": stages,
-        "confidence": {stage: confidence[stage] for stage in stages},
-        "reasons": {stage: scores.reasons(stage) for stage in stages},
+        "stages": list(confidence),
+        "confidence": confidence,
+        "reasons": {stage: scores.reasons(stage) for stage in confidence},
     }
 
 
