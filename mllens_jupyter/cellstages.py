@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,6 +36,7 @@ _ON_DATA = _CHANGES | {"exploration"}
 _DATA_WORK = _CHANGES | {"data_collection"}
 _DATA_KINDS = frozenset({None, "dataframe", "summary"})
 _FITTING = frozenset({"training", "tuning"})
+_FEATURES = frozenset({"feature_engineering"})
 _MUTATORS = frozenset({"append", "extend", "insert", "remove", "update", "add", "pop", "clear", "sort", "discard"})
 _MONITORING = "metrics"  # the keyword argument of the metrics a training watches (`compile(metrics=[...])`)
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
@@ -268,11 +270,12 @@ class Scope:
         return None
 
     def is_pipeline(self, path: Path_) -> bool:
-        return self.signals.pipelines.lookup(self.name(self.resolve(_strip_trailing(path))[0]))[0] is not None
+        return self.signals.pipelines.lookup(self.resolve_named(_strip_trailing(path))[2])[0] is not None
 
-    def _works_on_data(self, function: str) -> bool:
-        """Whether a notebook's function is named for work on data (`aggregate_transactions`)."""
-        return any(rule.stage in _DATA_WORK for rule in self.signals.helper_rules(function))
+    def helper_serves(self, function: str, stages: frozenset[str]) -> bool:
+        """Whether a notebook's function is named for work of one of `stages` (`aggregate_transactions`
+        works on data)."""
+        return any(rule.stage in stages for rule in self.signals.helper_rules(function))
 
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
@@ -341,7 +344,7 @@ class Scope:
             argument = self.bindings.get(hint[0])
             kind = argument.kind if argument is not None else None
             if kind in self.signals.keeping_kinds and (self.signals.kind_of_name(target) in (None, kind)
-                                                       or self._works_on_data(value[0])):
+                                                       or self.helper_serves(value[0], _DATA_WORK)):
                 return kind
         return self.kind_of(value)
 
@@ -638,8 +641,7 @@ class CellScorer:
         if len(call.arg_roots) < 2 or not self.weights.compared_tables:
             return
         stage, weight, labels = self.weights.compared_tables
-        predicted = next((root for root in call.arg_roots if self._subject_kind(root) == "predictions"), None)
-        actual = next((root for root in call.arg_roots if root != predicted and _names_like(labels, root)), None)
+        predicted, actual = self._predictions_and_labels(call.arg_roots, labels)
         if predicted and actual:
             self._add(self._output_stage(predicted, stage) or stage, weight, f"compares {predicted} with {actual}",
                       call.stmt)
@@ -656,10 +658,16 @@ class CellScorer:
         for stmt, roots in by_statement.items():
             if len(roots) < 2 or not any(_names_like(labels[2], root) for root in roots):
                 continue
-            predicted = next((root for root in roots if self._subject_kind(root) == "predictions"), None)
-            actual = next((root for root in roots if root != predicted and _names_like(labels[2], root)), None)
+            predicted, actual = self._predictions_and_labels(roots, labels[2])
             if predicted and actual:
                 self._add(rule[0], rule[1], f"compares {predicted} with {actual}", stmt)
+
+    def _predictions_and_labels(self, roots: Sequence[str], labels: re.Pattern) -> tuple[str | None, str | None]:
+        """Of names set side by side, the first holding predictions and the first other one named for
+        labels (`labels`: a pattern on a whole name)."""
+        predicted = next((root for root in roots if self._subject_kind(root) == "predictions"), None)
+        actual = next((root for root in roots if root != predicted and _names_like(labels, root)), None)
+        return predicted, actual
 
     def _tried_values(self, facts: CellFacts) -> None:
         """A model made for each value of a loop, given that value (`for C in Cs: LogisticRegression(C=C)`),
@@ -906,8 +914,7 @@ class CellScorer:
     def _engineering_function(self, name: str) -> bool:
         """Whether a name is a function of the notebook named for engineering features
         (`successive_aggregates(transactions, "category_1")`), what it returns engineered features."""
-        return name not in self.scope.bindings and \
-            any(rule.stage == "feature_engineering" for rule in self.signals.helper_rules(name))
+        return name not in self.scope.bindings and self.scope.helper_serves(name, _FEATURES)
 
     def _output_stage(self, root: str, stage: str | None) -> str | None:
         """Results shown or printed are output when an earlier cell made them as output (test-set
@@ -934,8 +941,7 @@ class CellScorer:
     def _classes(self, facts: CellFacts) -> None:
         for name, bases, stmt in facts.classes:
             for base in bases:
-                resolved, _ = self.scope.resolve(base)
-                base_name = self.scope.name(resolved)
+                base_name = self.scope.resolve_named(base)[2]
                 self._add_rules(self.signals.bases.lookup(base_name)[1], f"defines {name}({base_name})", stmt)
 
     def _literals(self, facts: CellFacts) -> None:
@@ -1049,10 +1055,14 @@ class CellScorer:
     def _is_read(self, value: Path_) -> bool:
         """Whether a value is read from a file or a store (`X_train = pd.read_csv(...)` collects data,
         it does not prepare it)."""
+        return self._made_by_a_call_for(value, "data_collection")
+
+    def _made_by_a_call_for(self, value: Path_, stage: str) -> bool:
+        """Whether a value is what a call returns that the `calls` table gives `stage`."""
         if value[-1] != CALL:
             return False
         rules = self.signals.calls.lookup(self.scope.resolve_named(value)[2])[1]
-        return any(rule.stage == "data_collection" for rule in rules)
+        return any(rule.stage == stage for rule in rules)
 
     def _engineers(self, value: Path_) -> bool:
         """Whether a value is what a call that engineers features returns (`X_train = hstack([X_brand,
@@ -1061,8 +1071,7 @@ class CellScorer:
             return False
         if len(value) > 2 and self.scope.kind_of(_strip_trailing(value[:-2])) == "featurizer":
             return True
-        rules = self.signals.calls.lookup(self.scope.resolve_named(value)[2])[1]
-        return any(rule.stage == "feature_engineering" for rule in rules)
+        return self._made_by_a_call_for(value, "feature_engineering")
 
     @staticmethod
     def _is_prediction(value: Path_) -> bool:

@@ -639,10 +639,6 @@ def _kinds(kinds: dict) -> tuple[PrefixTable, NameKinds, frozenset[str], dict[st
 def _cell_weights(data: dict) -> CellWeights:
     cells = data.get("cells") or {}
     glances = cells.get("glances") or {}
-    plots = cells.get("plots_alone")
-    shows = cells.get("shows_alone")
-    results = cells.get("result_tables")
-    compared = cells.get("compared_values")
     hyper = cells.get("hyperparameters")
     hyper_names = frozenset(name.lower() for spec in data.get("arguments") or []
                             if hyper and spec["stage"] == hyper["stage"] for name in spec["names"])
@@ -653,18 +649,23 @@ def _cell_weights(data: dict) -> CellWeights:
         glance_methods=frozenset(glances.get("methods", [])),
         glance_attributes=frozenset(glances.get("attributes", [])),
         new_tables=_name_table(cells.get("new_tables", [])),
-        plots_alone=(plots["stage"], float(plots["weight"])) if plots else None,
-        shows_alone=(shows["stage"], float(shows["weight"])) if shows else None,
+        plots_alone=_stage_rule(cells.get("plots_alone")),
+        shows_alone=_stage_rule(cells.get("shows_alone")),
         hyperparameters=(hyper["stage"], float(hyper["weight"]), int(hyper["min_names"]), hyper_names)
         if hyper else None,
         test_loops=_named_rule(cells.get("test_loops")),
         compared_tables=_named_rule(cells.get("compared_tables")),
-        compared_values=(compared["stage"], float(compared["weight"])) if compared else None,
+        compared_values=_stage_rule(cells.get("compared_values")),
         tried_values=_named_rule(cells.get("tried_values")),
-        result_tables=(results["stage"], float(results["weight"])) if results else None,
+        result_tables=_stage_rule(cells.get("result_tables")),
         joined_features=_named_rule(cells.get("joined_features")),
         split_folds=_named_rule(cells.get("split_folds")),
     )
+
+
+def _stage_rule(spec: dict | None) -> tuple[str, float] | None:
+    """A stage and a weight: what a rule of `cells` gives the cells it applies to."""
+    return (spec["stage"], float(spec["weight"])) if spec else None
 
 
 def _named_rule(spec: dict | None) -> tuple[str, float, re.Pattern] | None:
