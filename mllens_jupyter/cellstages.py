@@ -53,7 +53,7 @@ class Binding(NamedTuple):
     kind: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Scores:
     """Evidence per stage: reason -> weight (the strongest weight of each distinct reason), the
     statements each stage's evidence comes from, glances kept aside (see CellScorer), and the

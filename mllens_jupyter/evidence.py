@@ -24,6 +24,7 @@ class _Index:
     calls: dict[str, list[str]]
     keywords: list[tuple[str, list[str]]]
     order: list[str]
+    call_roots: frozenset[str] = frozenset()
     _matches: dict[int, dict[str, list[list[str]]]] = field(default_factory=dict)
 
     def matching(self, table: dict[str, list[str]], dotted: str) -> list[list[str]]:
@@ -62,7 +63,8 @@ def _build_index(lens) -> _Index:
             calls.setdefault(name, []).append(practice.id)
         for word in evidence.keywords:
             keywords.setdefault(word.lower(), []).append(practice.id)
-    return _Index(imports, calls, sorted(keywords.items()), [p.id for p in lens.practices])
+    return _Index(imports, calls, sorted(keywords.items()), [p.id for p in lens.practices],
+                  frozenset(name.partition(".")[0] for name in calls))
 
 
 def _prefixes(dotted: str) -> Iterator[str]:
@@ -99,7 +101,7 @@ class EvidenceFinder:
         index, label = self.index, f"cell {position + 1}"
         noted = [(practices, f"{label}: imports {module}") for module in dict.fromkeys(facts.modules)
                  for practices in index.matching(index.imports, module)]
-        noted += [(practices, f"{label}: calls {name}") for name in dict.fromkeys(_call_names(facts, scope))
+        noted += [(practices, f"{label}: calls {name}") for name in _call_names(facts, scope, index.call_roots)
                   for practices in index.matching(index.calls, name)]
         self.cells.append((position, noted, facts.haystack()))
 
@@ -142,11 +144,15 @@ def find_evidence(cells: Sequence[Mapping], lens, signals: Signals | None = None
     return finder.result()
 
 
-def _call_names(facts, scope: Scope) -> Iterator[str]:
-    """Qualified names of the calls of a cell, as written after aliases and as canonical names."""
+def _call_names(facts, scope: Scope, roots: frozenset[str]) -> dict[str, None]:
+    """Qualified names of the calls of a cell, as written after aliases and as canonical names, in
+    order and once each; only those that start with one of `roots` (a table's first parts)."""
+    names: dict[str, None] = {}
     for call in facts.calls:
         if call.path[0] == UNKNOWN:
             continue
         resolved, _, name = scope.resolve_named(call.path)
-        yield qualname(resolved)
-        yield name
+        for each in (qualname(resolved), name):
+            if each.partition(".")[0] in roots:
+                names[each] = None
+    return names
