@@ -15,7 +15,9 @@ from one that never audits (importing nbformat, jsonschema or IPython costs seco
 same for any run). So each run starts as `mllens audit` does, remembering nothing from an earlier
 run: what it learns on the way (names, headings, parsed cells) counts only within the run.
 
-The ratio is measured in pairs: the corpus is cut into chunks of --chunk notebooks, and a process
+The ratio is measured in pairs: the corpus is cut into chunks of --chunk notebooks (a chunk never
+spans two top-level folders of the corpora, whose ratios are printed apart too: the ratio grows with
+the share of markdown, which the baseline skips, and as code cells get smaller), and a process
 goes through them in order, running each chunk by the baseline and by `Auditor(jobs=1)` one right
 after the other (which goes first alternates). Of --repeat such rounds, each side's time is the sum
 over chunks of its best time on the chunk. A shared machine's speed drifts by tens of percent within
@@ -165,15 +167,38 @@ def _paired_round(chunks: list[list[str]], lens, audit_first: bool) -> dict[str,
     return times
 
 
-def paired_times(paths: list[Path], lens, repeat: int, chunk: int) -> tuple[float, float, list[float]]:
+def corpus_part(path: Path, corpora: Path) -> str:
+    """The top-level folder (or file) of the corpora that a notebook is under."""
+    return path.relative_to(corpora).parts[0]
+
+
+def chunked(paths: list[Path], corpora: Path, size: int) -> list[tuple[str, list[str]]]:
+    """The notebooks in order, cut into chunks of `size` that never straddle two parts of the corpora."""
+    chunks: list[tuple[str, list[str]]] = []
+    for path in paths:
+        part = corpus_part(path, corpora)
+        if not chunks or chunks[-1][0] != part or len(chunks[-1][1]) >= size:
+            chunks.append((part, []))
+        chunks[-1][1].append(str(path))
+    return chunks
+
+
+def paired_times(paths: list[Path], corpora: Path, lens, repeat: int, chunk: int) -> tuple[float, float, list[float], dict]:
     """(baseline, audit --jobs 1) seconds: per chunk of notebooks, the best of `repeat` runs of each,
-    summed over the chunks; and the ratio audit/baseline of each round alone, to show how far the
-    machine's drift moves it. Each round is one fresh process going through the corpus in order."""
-    chunks = [[str(p) for p in paths[i:i + chunk]] for i in range(0, len(paths), chunk)]
-    rounds = [in_fresh_process(_paired_round, chunks, lens, turn % 2 == 1) for turn in range(repeat)]
-    t_base, t_audit = (sum(min(r[side][i] for r in rounds) for i in range(len(chunks)))
-                       for side in ("baseline", "audit"))
-    return t_base, t_audit, [sum(r["audit"]) / sum(r["baseline"]) for r in rounds]
+    summed over the chunks; the ratio audit/baseline of each round alone, to show how far the
+    machine's drift moves it; and per part of the corpora, its (notebooks, baseline, audit) seconds.
+    Each round is one fresh process going through the corpus in order."""
+    chunks = chunked(paths, corpora, chunk)
+    rounds = [in_fresh_process(_paired_round, [c for _, c in chunks], lens, turn % 2 == 1) for turn in range(repeat)]
+    best = [[min(r[side][i] for r in rounds) for side in ("baseline", "audit")] for i in range(len(chunks))]
+    parts: dict[str, list] = {}
+    for (part, notebooks), (base, audit) in zip(chunks, best):
+        totals = parts.setdefault(part, [0, 0.0, 0.0])
+        totals[0] += len(notebooks)
+        totals[1] += base
+        totals[2] += audit
+    return (sum(b for b, _ in best), sum(a for _, a in best),
+            [sum(r["audit"]) / sum(r["baseline"]) for r in rounds], parts)
 
 
 def _timed_audit(paths: list[str], lens, jobs: int) -> tuple[float, dict]:
@@ -234,7 +259,7 @@ def main() -> int:
     cells = baseline(paths)  # warms the file cache and IPython's caches for both sides
     warm_up(lens)  # loads the tables, as `mllens audit` does before its first notebook
 
-    t_base, t_one, round_ratios = paired_times(paths, lens, args.repeat, max(1, args.chunk))
+    t_base, t_one, round_ratios, parts = paired_times(paths, corpora, lens, args.repeat, max(1, args.chunk))
     t_whole, t_two, report, same = whole_runs(corpora, lens, args.repeat)
     spent = in_fresh_process(breakdown, paths, lens)
     own_one, total_one = peak_memory_mb(corpora, 1)
@@ -254,6 +279,8 @@ def main() -> int:
           + " (one instrumented pass)")
     print(f"ratio audit/baseline (jobs 1): {ratio:.2f}x  ({verdict(ratio <= TARGET_RATIO)} <= {TARGET_RATIO}x); "
           f"each round alone: {', '.join(f'{r:.2f}x' for r in round_ratios)}")
+    print("  by part of the corpora: " + "; ".join(
+        f"{part} ({n} notebooks) {audit / base:.2f}x" for part, (n, base, audit) in sorted(parts.items())))
     print(f"speed-up jobs 2 / jobs 1:      {speedup:.2f}x  ({verdict(speedup >= TARGET_SPEEDUP)} >= {TARGET_SPEEDUP}x)")
     print(f"peak memory, jobs 1: {own_one:.0f} MB  ({verdict(total_one < TARGET_MB)} < {TARGET_MB} MB)")
     print(f"peak memory, jobs 2: {own_two:.0f} MB main process, {total_two:.0f} MB with both workers "
