@@ -172,6 +172,8 @@ class Scope:
         self.outputs: set[str] = set()
         self.results: set[str] = set()
         self.features: set[str] = set()
+        self.heading: dict[str, float] = {}
+        self.function_work: dict[str, dict[str, tuple[float, str]]] = {}
         self._kinds: dict[str, dict[Path_, str | None]] = {}
         self._named: dict[str, dict[Path_, tuple[Path_, Binding | None, str]]] = {}
 
@@ -277,6 +279,15 @@ class Scope:
         works on data)."""
         return any(rule.stage in stages for rule in self.signals.helper_rules(function))
 
+    def define_functions(self, facts: CellFacts, work: dict[str, dict[str, tuple[float, str]]]) -> None:
+        """Record what the bodies of a cell's functions plainly do: stage -> (weight, reason), per name;
+        a function defined again is known by its new body."""
+        for name, _, _ in facts.defined[:MAX_FACTS]:
+            if name in work:
+                self.function_work[name] = work[name]
+            else:
+                self.function_work.pop(name, None)
+
     def bind_cell(self, facts: CellFacts) -> None:
         """Record what a cell binds: imports, classes, then assignments in order."""
         self._first_assigned = set()
@@ -361,6 +372,9 @@ class CellScorer:
         self.names: list[str] = []
         self.made: dict[str, int] = {}
         self.purposes: list[tuple[int, int, frozenset[str]]] = []
+        self.bodies: list[tuple[str, int, int]] = []
+        self.body_work: dict[str, dict[str, tuple[float, str]]] = {}
+        self.called: dict[str, dict[str, float]] = {}
         self.derived: set[int] = set()
         self.prepared: set[int] = set()
         self.tabulated: set[int] = set()
@@ -374,6 +388,7 @@ class CellScorer:
         self.made = _made_names(facts)
         self.facts = facts
         self.purposes = self._purposes(facts)
+        self.bodies = facts.defined[:MAX_FACTS]
         self.scope.cell_facts = facts
         self._imports(facts, mostly_imports)
         for call in facts.calls[:MAX_FACTS]:
@@ -398,6 +413,8 @@ class CellScorer:
         self._text_rules(facts)
         self._finish(facts, mostly_imports)
         self._remember_made(facts)
+        if self.bodies:
+            self.scope.define_functions(facts, self.body_work)
         return self.scores
 
     def _imports(self, facts: CellFacts, mostly_imports: bool) -> None:
@@ -422,6 +439,7 @@ class CellScorer:
         self._test_loops(facts)
         self._split_folds(facts)
         self._take_glances()
+        self._borrow_work()
         self._plots_alone(facts)
         self._shows_alone(facts)
         self._shaped_for_a_plot(facts)
@@ -474,6 +492,22 @@ class CellScorer:
                 continue
             for reason, weight in reasons.items():
                 self.scores.add(stage, weight, reason)
+
+    def _borrow_work(self) -> None:
+        """What the notebook's functions called do counts only in a cell that shows no phase itself,
+        and not under a heading that says more strongly that the cell does something else
+        (`compare_models(...)`, which queries an endpoint, under 'Model evaluation')."""
+        if not self.called or self._phase_stages() or self._heading_outweighs(self.called):
+            return
+        for stage, reasons in self.called.items():
+            for reason, weight in reasons.items():
+                self.scores.add(stage, weight, reason)
+
+    def _heading_outweighs(self, stages: dict[str, dict[str, float]]) -> bool:
+        """Whether the heading above gives other phases than `stages` more weight than calls do."""
+        weight = self.weights.called_functions[0] if self.weights.called_functions else 0.0
+        heading = {stage: w for stage, w in self.scope.heading.items() if stage not in ACTIVITY_STAGES}
+        return heading.keys().isdisjoint(stages) and any(w > weight for w in heading.values())
 
     def _plots_alone(self, facts: CellFacts) -> None:
         """A plot of nothing known, in a cell that shows no phase, looks at data; or evaluates, when
@@ -588,9 +622,25 @@ class CellScorer:
             for start, end, stages in self.purposes:
                 if start <= stmt < end and stage not in stages and stage not in ACTIVITY_STAGES:
                     return
-        if stage == "data_preprocessing" and weight >= self.weights.strong and not glance:
-            self.prepared.add(stmt)
+        if weight >= self.weights.strong and not glance:
+            if stage == "data_preprocessing":
+                self.prepared.add(stmt)
+            if self.bodies and stmt != CELL_WIDE:
+                self._body_work(stage, weight, reason, stmt)
         self.scores.add(stage, weight, reason, stmt, glance)
+
+    def _body_work(self, stage: str, weight: float, reason: str, stmt: int) -> None:
+        """Strong evidence inside a function the cell defines says what calling that function does (for
+        the stages of `called_functions`: a model fitted, scored, served; data read or changed inside a
+        function is as often the means to its end)."""
+        rule = self.weights.called_functions
+        if not rule or stage not in rule[1]:
+            return
+        for name, start, end in self.bodies:
+            if start < stmt < end:
+                work = self.body_work.setdefault(name, {})
+                if weight > work.get(stage, (0.0, ""))[0]:
+                    work[stage] = (weight, reason)
 
     def _add_rules(self, rules: list[Rule] | tuple, reason: str, stmt: int = CELL_WIDE, scale: float = 1.0,
                    glance: bool = False) -> bool:
@@ -617,6 +667,8 @@ class CellScorer:
             matched = self._qualified(call, name)
             if not matched and binding is None and len(raw) == 1 and raw[0] not in BUILTINS:
                 matched = self._helper(raw[0], f"calls {raw[0]}", call.stmt)
+                if self.weights.called_functions:
+                    self._function_work(raw[0], call.stmt)
                 if not call.used:
                     self.scores.intended.update(rule.stage for rule in matched)
         if matched or name in self.signals.subject_calls:
@@ -768,6 +820,20 @@ class CellScorer:
         for rule in found:
             self._add(rule.stage, rule.weight, reason, stmt)
         return list(found)
+
+    def _function_work(self, name: str, stmt: int) -> None:
+        """A notebook's function called does what its body plainly does (`model = build(X, y)`, where
+        `build` fits a model): kept aside, it counts only in a cell that shows no phase of its own (see
+        `_borrow_work`). Called inside a function the cell defines, it is part of what that function does."""
+        work = self.scope.function_work.get(name)
+        if not work:
+            return
+        weight = self.weights.called_functions[0]
+        for stage, (strength, reason) in work.items():
+            said = f"calls {name}, which {reason}"
+            self.called.setdefault(stage, {})[said] = weight
+            if self.bodies:
+                self._body_work(stage, strength, said, stmt)
 
     def _explicit_call(self, name: str, resolved: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
         """Rules naming a method after an object's origin (azure.ai.ml.MLClient.online_endpoints)."""

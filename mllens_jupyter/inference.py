@@ -93,6 +93,7 @@ class _Walk:
         self.scope.bind_cell(facts)
         if self.evidence is not None:
             self.evidence.cell(index, facts, self.scope)
+        self.scope.heading = self.sections.carried()[1]
         scores = CellScorer(self.scope).score(facts)
         self._carry_heading(scores)
         return scores

@@ -271,6 +271,7 @@ class CellWeights:
     result_tables: tuple[str, float] | None = None
     joined_features: tuple[str, float, re.Pattern] | None = None
     split_folds: tuple[str, float, re.Pattern] | None = None
+    called_functions: tuple[float, frozenset[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -374,6 +375,10 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
         for key in ("args", "receiver"):
             if key in rule:
                 yield from _regex_problem(doc, (*path, key), rule[key])
+    called = (data.get("cells") or {}).get("called_functions") or {}
+    for index, stage in enumerate(called.get("stages", [])):
+        if stage not in stages:
+            yield _problem(doc, ("cells", "called_functions", "stages", index), f"unknown stage {stage!r}")
     for key in ("test_loops", "compared_tables", "tried_values", "joined_features", "split_folds"):
         named = (data.get("cells") or {}).get(key)
         if named:
@@ -660,12 +665,18 @@ def _cell_weights(data: dict) -> CellWeights:
         result_tables=_stage_rule(cells.get("result_tables")),
         joined_features=_named_rule(cells.get("joined_features")),
         split_folds=_named_rule(cells.get("split_folds")),
+        called_functions=_called_functions(cells.get("called_functions")),
     )
 
 
 def _stage_rule(spec: dict | None) -> tuple[str, float] | None:
     """A stage and a weight: what a rule of `cells` gives the cells it applies to."""
     return (spec["stage"], float(spec["weight"])) if spec else None
+
+
+def _called_functions(spec: dict | None) -> tuple[float, frozenset[str]] | None:
+    """The weight a call of a notebook's function gives the stages its body shows, and those stages."""
+    return (float(spec["weight"]), frozenset(spec["stages"])) if spec else None
 
 
 def _named_rule(spec: dict | None) -> tuple[str, float, re.Pattern] | None:

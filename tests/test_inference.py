@@ -1251,6 +1251,43 @@ def test_a_metric_made_for_the_training_to_watch_sets_up_the_training():
     assert stages[1:] == [["training"], ["evaluation"]]
 
 
+def test_a_call_of_a_notebook_function_does_what_its_body_does():
+    cells = infer_cells([
+        code("from sklearn.ensemble import RandomForestClassifier"),
+        code("def build(X, y):\n    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X, y)\n"
+             "    return model"),
+        code("forest = build(features, labels)"),
+        code("def run(config):\n    return build(config['X'], config['y'])"),
+        code("run(cfg)"),
+    ])
+    assert cells[2]["stages"] == ["training"]
+    assert "calls build, which calls sklearn.ensemble.RandomForestClassifier.fit" in reasons_of(cells[2], "training")
+    assert cells[4]["stages"] == ["training"]
+    assert reasons_of(cells[4], "training").startswith("calls run, which calls build, which calls")
+
+
+def test_what_a_called_function_does_yields_to_the_cell_and_to_a_heading_of_another_stage():
+    stages = stages_of(
+        code("import pandas as pd\nfrom sagemaker.predictor import Predictor\npredictor = Predictor('churn-endpoint')"),
+        code("def ask(rows):\n    return predictor.predict(rows)"),
+        code("answers = ask(rows)"),
+        code("rows = pd.read_csv('new_customers.csv')\nanswers = ask(rows)"),
+        md("## Model evaluation"),
+        code("answers = ask(validation_rows)"),
+    )
+    assert stages[2:4] == [["deployment"], ["data_collection"]]
+    assert stages[5] == ["evaluation"]
+
+
+def test_data_read_or_changed_inside_a_function_is_not_what_calling_it_does():
+    stages = stages_of(
+        code("import pandas as pd"),
+        code("def similar(text):\n    frame = pd.read_csv('questions.csv')\n    return frame[frame.text == text]"),
+        code("matches = similar(question)"),
+    )
+    assert stages[2] == []
+
+
 def test_a_helper_named_for_training_data_makes_data_not_a_model():
     stages = stages_of(
         code("def train_generator(df, batch_size=32):\n    while True:\n        yield df.sample(batch_size)"),

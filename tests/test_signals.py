@@ -104,12 +104,14 @@ def test_unknown_stages_in_sections_and_pipelines_are_reported(tmp_path):
     def break_it(data):
         data["sections"]["deployment"]["weak"].append("trainnig")
         data["pipelines"]["stages"]["models"] = "training"
+        data["cells"]["called_functions"]["stages"].append("deploy")
 
     with pytest.raises(LensValidationError) as caught:
         load_signals(write_tables(tmp_path, break_it))
     messages = [str(p) for p in caught.value.problems]
     assert any("sections.deployment: unknown stage 'trainnig'" in m for m in messages)
     assert any("pipelines.stages.models: unknown kind or stage 'models'" in m for m in messages)
+    assert any("cells.called_functions.stages[5]: unknown stage 'deploy'" in m for m in messages)
 
 
 @pytest.mark.parametrize("text", [
