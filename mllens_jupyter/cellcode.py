@@ -957,6 +957,10 @@ def _formats_a_string(node: ast.Call) -> bool:
 _SCALAR_FIELDS = frozenset({"ctx", "id", "attr", "name", "asname", "module", "level", "kind", "type_comment",
                             "arg", "conversion", "is_async"})
 _NODE_KINDS: dict[type, tuple] = {}
+# Fields in source order where the grammar's order differs: decorators come before a definition.
+_SOURCE_ORDER = {ast.FunctionDef: ("decorator_list", "args", "returns", "body"),
+                 ast.AsyncFunctionDef: ("decorator_list", "args", "returns", "body"),
+                 ast.ClassDef: ("decorator_list", "bases", "keywords", "body")}
 
 
 def _node_kind(kind: type) -> tuple:
@@ -966,6 +970,7 @@ def _node_kind(kind: type) -> tuple:
     found = _NODE_KINDS.get(kind)
     if found is None:
         fields = getattr(kind, "_fields", ()) if issubclass(kind, ast.AST) and kind is not ast.Constant else ()
+        fields = _SOURCE_ORDER.get(kind, fields)
         children = tuple(f for f in reversed(fields) if f not in _SCALAR_FIELDS)
         found = _NODE_KINDS[kind] = (issubclass(kind, ast.stmt), _HANDLERS.get(kind), children)
     return found

@@ -1279,6 +1279,17 @@ def test_what_a_called_function_does_yields_to_the_cell_and_to_a_heading_of_anot
     assert stages[5] == ["evaluation"]
 
 
+def test_a_decorator_is_read_before_the_body_it_decorates():
+    stages = stages_of(
+        code("import pandas as pd\nfrom sagemaker.remote_function import remote"),
+        code("@remote(instance_type='ml.m5.xlarge')\ndef process():\n    frame = pd.read_csv('abalone.csv')\n"
+             "    return frame.dropna()"),
+        code("clean = process()"),
+    )
+    assert "training" in stages[1]
+    assert stages[2] == []
+
+
 def test_data_read_or_changed_inside_a_function_is_not_what_calling_it_does():
     stages = stages_of(
         code("import pandas as pd"),
