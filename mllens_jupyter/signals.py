@@ -26,6 +26,7 @@ ANY_KIND = "*"
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 
+@lru_cache(maxsize=1)
 def default_signals_path() -> Path:
     return lens_data_dir() / "signals" / "stages.yaml"
 
