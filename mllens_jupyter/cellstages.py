@@ -37,6 +37,7 @@ _DATA_WORK = _CHANGES | {"data_collection"}
 _DATA_KINDS = frozenset({None, "dataframe", "summary"})
 _FITTING = frozenset({"training", "tuning"})
 _FEATURES = frozenset({"feature_engineering"})
+_FILLS = frozenset({"append", "extend"})
 _MUTATORS = frozenset({"append", "extend", "insert", "remove", "update", "add", "pop", "clear", "sort", "discard"})
 _MONITORING = "metrics"  # the keyword argument of the metrics a training watches (`compile(metrics=[...])`)
 _COLUMN_VERBS = {"rewrite": "rewrites", "derive": "adds", "constant": "sets", "predictions": "puts predictions in"}
@@ -942,9 +943,34 @@ class CellScorer:
         scope = self.scope
         _rebind(scope.outputs, self._statements_of("deployment"), facts)
         _rebind(scope.results, self.tabulated, facts)
+        self._remember_worked_out(facts)
         rule = self.weights.joined_features
         if rule:
             _rebind(scope.features, self._statements_of(rule[0]), facts, scope.earlier)
+
+    def _remember_worked_out(self, facts: CellFacts) -> None:
+        """What is worked out from a model's results holds results from then on: a value made or filled
+        by a statement that only evaluates, from predictions or other results (`costs.append(...)` of
+        the cost of the predictions at each cut-off), and a value then made from results
+        (`costs = np.array(costs)`)."""
+        evaluated = self._statements_of("evaluation")
+        if not evaluated:
+            return
+        other = [self.scores.stmts.get(stage, ()) for stage in self._phase_stages() if stage != "evaluation"]
+        evaluated = evaluated.difference(*other)
+        evaluated = {call.stmt for call in facts.calls[:MAX_FACTS] if call.stmt in evaluated
+                     and any(self._is_result(root) for root in (call.path[0], *call.arg_roots))}
+        if not evaluated:
+            return
+        results = self.scope.results
+        filled = {(call.path[0], call.stmt) for call in facts.calls[:MAX_FACTS]
+                  if call.stmt in evaluated and len(call.path) == 2 and call.path[1] in _FILLS}
+        made = [(stmt, target, value, hint) for target, value, hint, stmt in facts.assigns[:MAX_FACTS]]
+        made += [(stmt, name, None, None) for name, stmt in filled]
+        for stmt, target, value, hint in sorted(made, key=_first):
+            if value is None and (target, stmt) in filled or value and value[-1] == CALL and (
+                    stmt in evaluated or any(p and p[0] in results for p in (hint, value))):
+                results.add(target)
 
     def _statements_of(self, stage: str) -> set[int]:
         """The statements a stage the cell shows comes from (none when it does not show it)."""
@@ -1181,6 +1207,10 @@ def _made_names(facts: CellFacts) -> dict[str, int]:
     for name, stmt in changes:
         made[name] = min(stmt, made.get(name, stmt))
     return made
+
+
+def _first(item: tuple) -> int:
+    return item[0]
 
 
 def _remade_from(facts: CellFacts, sources: set[str]) -> set[str]:

@@ -978,6 +978,21 @@ def test_a_plot_that_reads_a_confusion_matrix_evaluates():
     assert stages == ["evaluation", "visualization"]
 
 
+def test_what_is_worked_out_from_predictions_holds_results():
+    cells = infer_cells([
+        code("import numpy as np\nimport pandas as pd\ndf = pd.read_csv('train.csv')"),
+        code("y_pred = model.predict(X_val)"),
+        code("costs = []\nfor c in cutoffs:\n    costs.append(np.sum(pd.crosstab(y_val, np.where(y_pred > c, 1, 0))))\n"
+             "costs = np.array(costs)"),
+        code("print('Lowest cost at', cutoffs[np.argmin(costs)], np.min(costs))"),
+        code("sizes = []\nfor c in cutoffs:\n    sizes.append(np.sum(df['x'] > c))\nsizes = np.array(sizes)"),
+        code("print('Smallest at', cutoffs[np.argmin(sizes)], np.min(sizes))"),
+    ])
+    assert cells[3]["stages"] == ["evaluation"]
+    assert "shows costs" in reasons_of(cells[3], "evaluation")
+    assert cells[5]["stages"] == ["exploration"]
+
+
 def test_a_table_of_scores_is_read_as_results_though_it_is_a_dataframe():
     stages = stages_of(
         code("import pandas as pd"),
