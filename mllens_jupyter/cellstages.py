@@ -942,11 +942,24 @@ class CellScorer:
         into a name new to the notebook (`history = aggregate_transactions(transactions)`)."""
         scope = self.scope
         _rebind(scope.outputs, self._statements_of("deployment"), facts)
+        self._outputs_evaluated(facts)
         _rebind(scope.results, self.tabulated, facts)
         self._remember_worked_out(facts)
         rule = self.weights.joined_features
         if rule:
             _rebind(scope.features, self._statements_of(rule[0]), facts, scope.earlier)
+
+    def _outputs_evaluated(self, facts: CellFacts) -> None:
+        """Output set beside other data in a cell that evaluates and makes no output (an endpoint's
+        predictions in `pd.crosstab(index=test_data.iloc[:, 0], columns=np.round(predictions))`) had
+        labels after all: they are results from then on, not output."""
+        outputs = self.scope.outputs
+        evaluated = self._statements_of("evaluation")
+        if not outputs or not evaluated or self._statements_of("deployment"):
+            return
+        for call in facts.calls[:MAX_FACTS]:
+            if call.stmt in evaluated and len(set(call.arg_roots)) > 1:
+                outputs.difference_update(call.arg_roots)
 
     def _remember_worked_out(self, facts: CellFacts) -> None:
         """What is worked out from a model's results holds results from then on: a value made or filled

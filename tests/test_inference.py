@@ -993,6 +993,19 @@ def test_what_is_worked_out_from_predictions_holds_results():
     assert cells[5]["stages"] == ["exploration"]
 
 
+def test_output_set_against_labels_is_evaluated_from_then_on():
+    head = [code("import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt"),
+            code("predictions = model.predict(X_test)")]
+    evaluated = infer_cells(head + [
+        code("pd.crosstab(index=test_data.iloc[:, 0], columns=np.round(predictions))"),
+        code("plt.hist(predictions)\nplt.show()"),
+    ])
+    assert [cell["stages"] for cell in evaluated[1:]] == [["deployment"], ["evaluation"], ["evaluation", "visualization"]]
+    assert "plots predictions" in reasons_of(evaluated[3], "evaluation")
+    (*_, output) = infer_cells(head + [code("plt.hist(predictions)\nplt.show()")])
+    assert output["stages"] == ["deployment", "visualization"]
+
+
 def test_a_table_of_scores_is_read_as_results_though_it_is_a_dataframe():
     stages = stages_of(
         code("import pandas as pd"),
