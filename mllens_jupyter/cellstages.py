@@ -962,28 +962,38 @@ class CellScorer:
                 outputs.difference_update(call.arg_roots)
 
     def _remember_worked_out(self, facts: CellFacts) -> None:
-        """What is worked out from a model's results holds results from then on: a value made or filled
-        by a statement that only evaluates, from predictions or other results (`costs.append(...)` of
-        the cost of the predictions at each cut-off), and a value then made from results
-        (`costs = np.array(costs)`)."""
+        """What is worked out from a fitted model or its results holds results from then on: a value
+        made or filled by a statement that only evaluates and reads a model, its predictions or other
+        results (`imp = pd.DataFrame({"importance": model.feature_importances_})`, `costs.append(...)`
+        of the cost of the predictions at each cut-off), and a value then made from results
+        (`costs = np.array(costs)`, `top = pd.concat([coef.head(10), coef.tail(10)])`)."""
         evaluated = self._statements_of("evaluation")
         if not evaluated:
             return
         other = [self.scores.stmts.get(stage, ()) for stage in self._phase_stages() if stage != "evaluation"]
         evaluated = evaluated.difference(*other)
-        evaluated = {call.stmt for call in facts.calls[:MAX_FACTS] if call.stmt in evaluated
-                     and any(self._is_result(root) for root in (call.path[0], *call.arg_roots))}
+        if not evaluated:
+            return
+        calls = facts.calls[:MAX_FACTS]
+        read = [(call.stmt, root) for call in calls if call.stmt in evaluated for root in (call.path[0], *call.arg_roots)]
+        read += [(stmt, path[0]) for path, stmt, _ in facts.attributes[:MAX_FACTS] if stmt in evaluated]
+        evaluated = {stmt for stmt, root in read if self._of_a_model(root)}
         if not evaluated:
             return
         results = self.scope.results
-        filled = {(call.path[0], call.stmt) for call in facts.calls[:MAX_FACTS]
+        given = {(call.stmt, call.path): call.arg_roots for call in calls}
+        filled = {(call.path[0], call.stmt) for call in calls
                   if call.stmt in evaluated and len(call.path) == 2 and call.path[1] in _FILLS}
-        made = [(stmt, target, value, hint) for target, value, hint, stmt in facts.assigns[:MAX_FACTS]]
-        made += [(stmt, name, None, None) for name, stmt in filled]
-        for stmt, target, value, hint in sorted(made, key=_first):
-            if value is None and (target, stmt) in filled or value and value[-1] == CALL and (
-                    stmt in evaluated or any(p and p[0] in results for p in (hint, value))):
+        made = [(stmt, target, value) for target, value, _, stmt in facts.assigns[:MAX_FACTS]]
+        made += [(stmt, name, None) for name, stmt in filled]
+        for stmt, target, value in sorted(made, key=_first):
+            if value is None and (target, stmt) in filled or value and (stmt in evaluated or value[-1] == CALL and (
+                    value[0] in results or not results.isdisjoint(given.get((stmt, value[:-1]), ())))):
                 results.add(target)
+
+    def _of_a_model(self, root: str) -> bool:
+        """Whether a name holds a model or what one gave: its predictions, its scores."""
+        return self._is_result(root) or self.scope.kind_of((root,)) == "model"
 
     def _statements_of(self, stage: str) -> set[int]:
         """The statements a stage the cell shows comes from (none when it does not show it)."""

@@ -993,6 +993,26 @@ def test_what_is_worked_out_from_predictions_holds_results():
     assert cells[5]["stages"] == ["exploration"]
 
 
+def test_a_table_made_of_what_a_fitted_model_learned_holds_results():
+    stages = stages_of(
+        code("import pandas as pd\nimport seaborn as sns\nfrom sklearn.ensemble import RandomForestClassifier\n"
+             "from sklearn.linear_model import Lasso"),
+        code("model = RandomForestClassifier()\nmodel.fit(X_train, y_train)"),
+        code("imp = pd.DataFrame({'feature': X_train.columns, 'importance': model.feature_importances_})"),
+        code("sns.barplot(x='importance', y='feature', data=imp)"),
+        code("imp.sort_values('importance').head(10)"),
+        code("missing = pd.DataFrame({'feature': X_train.columns, 'missing': X_train.isnull().sum()})"),
+        code("sns.barplot(x='missing', y='feature', data=missing)"),
+        code("lasso = Lasso(alpha=0.001).fit(X_train, y_train)"),
+        code("coef = pd.Series(lasso.coef_, index=X_train.columns)\n"
+             "imp_coef = pd.concat([coef.sort_values().head(10), coef.sort_values().tail(10)])"),
+        code("imp_coef.plot(kind='barh')"),
+    )
+    assert stages[3:5] == [["evaluation", "visualization"], ["evaluation"]]
+    assert stages[6] == ["exploration", "visualization"]
+    assert stages[9] == ["evaluation", "visualization"]
+
+
 def test_output_set_against_labels_is_evaluated_from_then_on():
     head = [code("import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt"),
             code("predictions = model.predict(X_test)")]
