@@ -708,12 +708,23 @@ class CellScorer:
         by_statement: dict[int, list[str]] = {}
         for root, stmt in facts.compared[:MAX_FACTS]:
             by_statement.setdefault(stmt, []).append(root)
+        served: set[str] | None = None
         for stmt, roots in by_statement.items():
             if len(roots) < 2 or not any(_names_like(labels[2], root) for root in roots):
                 continue
             predicted, actual = self._predictions_and_labels(roots, labels[2])
+            if not predicted and self.scope.outputs:
+                served = self._served(facts) if served is None else served
+                predicted = next((root for root in roots if root != actual and root in served), None)
             if predicted and actual:
                 self._add(rule[0], rule[1], f"compares {predicted} with {actual}", stmt)
+
+    def _served(self, facts: CellFacts) -> set[str]:
+        """Output and what the cell gets from it (`result = service.run(input_data=test)`, what a
+        deployed model answered): set against the labels, it is evaluated."""
+        outputs = self.scope.outputs
+        return outputs | {target for target, value, hint, _ in facts.assigns[:MAX_FACTS]
+                          if value and value[-1] == CALL and any(p and p[0] in outputs for p in (hint, value))}
 
     def _predictions_and_labels(self, roots: Sequence[str], labels: re.Pattern) -> tuple[str | None, str | None]:
         """Of names set side by side, the first holding predictions and the first other one named for

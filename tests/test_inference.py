@@ -1013,6 +1013,22 @@ def test_a_table_made_of_what_a_fitted_model_learned_holds_results():
     assert stages[9] == ["evaluation", "visualization"]
 
 
+def test_what_a_deployed_model_answers_set_against_the_labels_is_evaluated():
+    cells = infer_cells([
+        code("from azureml.core.model import Model\nimport matplotlib.pyplot as plt"),
+        code("service = Model.deploy(ws, 'svc', [model], inference_config, deployment_config)"),
+        code("result = service.run(input_data=test_samples)\nfor i in range(30):\n"
+             "    color = 'red' if y_test[i] != result[i] else 'black'\n"
+             "    cmap = plt.cm.gray if y_test[i] != result[i] else plt.cm.Greys\n"
+             "    plt.text(0, 0, s=result[i], color=color)\n    plt.imshow(X_test[i].reshape(28, 28), cmap=cmap)"),
+        code("answer = service.run(input_data=test_samples)\nfor i in range(30):\n"
+             "    plt.text(0, 0, s=answer[i])\n    plt.imshow(X_test[i].reshape(28, 28))"),
+    ])
+    assert cells[2]["stages"] == ["evaluation", "deployment", "visualization"]
+    assert "compares result with y_test" in reasons_of(cells[2], "evaluation")
+    assert cells[3]["stages"] == ["deployment", "visualization"]
+
+
 def test_output_set_against_labels_is_evaluated_from_then_on():
     head = [code("import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt"),
             code("predictions = model.predict(X_test)")]
