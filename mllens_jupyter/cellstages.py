@@ -512,10 +512,12 @@ class CellScorer:
 
     def _plots_alone(self, facts: CellFacts) -> None:
         """A plot of nothing known, in a cell that shows no phase, looks at data; or evaluates, when
-        the cell reads results (`conf_mx`, `history`, `val_preds`)."""
+        the cell reads results (`conf_mx`, `history`, `val_preds`) or draws for each of them (`for i
+        in mistakes[:9]: plt.imshow(X_val[i])`)."""
         rule = self.weights.plots_alone
         if rule and self.scores.confidence("visualization") >= self.signals.threshold and not self._phase_stages():
             read = {root for call in facts.calls[:MAX_FACTS] for root in (call.path[0], *call.arg_roots)}
+            read.update(root for root, _, _ in facts.loops[:MAX_FACTS])
             results = sorted(name for name in read if self._is_result(name))
             stage, weight = ("evaluation", rule[1]) if results else rule
             reason = f"plots results {', '.join(results[:3])}" if results else "plots data"
@@ -727,9 +729,10 @@ class CellScorer:
                           if value and value[-1] == CALL and any(p and p[0] in outputs for p in (hint, value))}
 
     def _predictions_and_labels(self, roots: Sequence[str], labels: re.Pattern) -> tuple[str | None, str | None]:
-        """Of names set side by side, the first holding predictions and the first other one named for
-        labels (`labels`: a pattern on a whole name)."""
-        predicted = next((root for root in roots if self._subject_kind(root) == "predictions"), None)
+        """Of names set side by side, the first holding predictions (or what was worked out from them:
+        `classes = np.argmax(probs, axis=1)`) and the first other one named for labels (`labels`: a
+        pattern on a whole name)."""
+        predicted = next((root for root in roots if self._subject_kind(root) in _RESULT_KINDS), None)
         actual = next((root for root in roots if root != predicted and _names_like(labels, root)), None)
         return predicted, actual
 

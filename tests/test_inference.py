@@ -1029,6 +1029,17 @@ def test_what_a_deployed_model_answers_set_against_the_labels_is_evaluated():
     assert cells[3]["stages"] == ["deployment", "visualization"]
 
 
+def test_the_mistakes_of_classes_worked_out_from_predictions_are_evaluated():
+    stages = stages_of(
+        code("import numpy as np\nimport matplotlib.pyplot as plt"),
+        code("val_probs = model.predict(X_val)\nval_classes = np.argmax(val_probs, axis=1)"),
+        code("mistakes = np.where(val_classes != y_val)[0]\nprint(len(mistakes))"),
+        code("for i in mistakes[:9]:\n    plt.imshow(X_val[i])\nplt.show()"),
+        code("for i in picked[:9]:\n    plt.imshow(X_val[i])\nplt.show()"),
+    )
+    assert stages[2:] == [["evaluation"], ["evaluation", "visualization"], ["exploration", "visualization"]]
+
+
 def test_output_set_against_labels_is_evaluated_from_then_on():
     head = [code("import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt"),
             code("predictions = model.predict(X_test)")]
