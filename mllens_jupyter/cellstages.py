@@ -984,30 +984,47 @@ class CellScorer:
         evaluated = self._statements_of("evaluation")
         if not evaluated:
             return
+        calls, results = facts.calls[:MAX_FACTS], self.scope.results
+        made = [(target, value, stmt) for target, value, _, stmt in facts.assigns[:MAX_FACTS]
+                if value and (stmt in evaluated or value[-1] == CALL)]
+        filled = [(call.path[0], call.stmt) for call in calls
+                  if call.stmt in evaluated and len(call.path) == 2 and call.path[1] in _FILLS]
+        if not made and not filled:
+            return
+        worked = self._worked_on_a_model(facts, evaluated)
+        results.update(name for name, stmt in filled if stmt in worked)
+        given: dict[tuple[int, Path_], tuple[str, ...]] | None = None
+        for target, value, stmt in made:
+            if stmt not in worked and (value[-1] != CALL or not results):
+                continue
+            if stmt not in worked and value[0] not in results:
+                if given is None:
+                    given = {(call.stmt, call.path): call.arg_roots for call in calls}
+                if results.isdisjoint(given.get((stmt, value[:-1]), ())):
+                    continue
+            results.add(target)
+
+    def _worked_on_a_model(self, facts: CellFacts, evaluated: set[int]) -> set[int]:
+        """The statements that only evaluate and read a model, its predictions or other results."""
         other = [self.scores.stmts.get(stage, ()) for stage in self._phase_stages() if stage != "evaluation"]
         evaluated = evaluated.difference(*other)
-        if not evaluated:
-            return
-        calls = facts.calls[:MAX_FACTS]
-        read = [(call.stmt, root) for call in calls if call.stmt in evaluated for root in (call.path[0], *call.arg_roots)]
-        read += [(stmt, path[0]) for path, stmt, _ in facts.attributes[:MAX_FACTS] if stmt in evaluated]
-        evaluated = {stmt for stmt, root in read if self._of_a_model(root)}
-        if not evaluated:
-            return
-        results = self.scope.results
-        given = {(call.stmt, call.path): call.arg_roots for call in calls}
-        filled = {(call.path[0], call.stmt) for call in calls
-                  if call.stmt in evaluated and len(call.path) == 2 and call.path[1] in _FILLS}
-        made = [(stmt, target, value) for target, value, _, stmt in facts.assigns[:MAX_FACTS]]
-        made += [(stmt, name, None) for name, stmt in filled]
-        for stmt, target, value in sorted(made, key=_first):
-            if value is None and (target, stmt) in filled or value and (stmt in evaluated or value[-1] == CALL and (
-                    value[0] in results or not results.isdisjoint(given.get((stmt, value[:-1]), ())))):
-                results.add(target)
+        read: dict[str, set[int]] = {}
+        for call in facts.calls[:MAX_FACTS]:
+            if call.stmt in evaluated:
+                for root in (call.path[0], *call.arg_roots):
+                    read.setdefault(root, set()).add(call.stmt)
+        for path, stmt, _ in facts.attributes[:MAX_FACTS]:
+            if stmt in evaluated:
+                read.setdefault(path[0], set()).add(stmt)
+        worked: set[int] = set()
+        for root, statements in read.items():
+            if not statements <= worked and self._of_a_model(root):
+                worked |= statements
+        return worked
 
     def _of_a_model(self, root: str) -> bool:
         """Whether a name holds a model or what one gave: its predictions, its scores."""
-        return self._is_result(root) or self.scope.kind_of((root,)) == "model"
+        return self.scope.kind_of((root,)) == "model" or self._is_result(root)
 
     def _statements_of(self, stage: str) -> set[int]:
         """The statements a stage the cell shows comes from (none when it does not show it)."""
@@ -1244,10 +1261,6 @@ def _made_names(facts: CellFacts) -> dict[str, int]:
     for name, stmt in changes:
         made[name] = min(stmt, made.get(name, stmt))
     return made
-
-
-def _first(item: tuple) -> int:
-    return item[0]
 
 
 def _remade_from(facts: CellFacts, sources: set[str]) -> set[str]:
