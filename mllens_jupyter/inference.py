@@ -93,15 +93,15 @@ class _Walk:
         self.scope.bind_cell(facts)
         if self.evidence is not None:
             self.evidence.cell(index, facts, self.scope)
-        self.scope.heading = self.sections.carried()[1]
+        title, stages = self.sections.carried()
+        self.scope.heading = stages
         scores = CellScorer(self.scope).score(facts)
-        self._carry_heading(scores)
+        self._carry_heading(scores, title, stages)
         return scores
 
-    def _carry_heading(self, scores: Scores) -> None:
+    def _carry_heading(self, scores: Scores, title: str, stages: dict[str, float]) -> None:
         """The stages of the heading above reach a cell in full when the cell shows that stage or no
         phase of its own, and at a fraction beside another phase; a drawing only where code draws."""
-        title, stages = self.sections.carried()
         if not stages:
             return
         present = set(scores.present(self.signals.threshold))
