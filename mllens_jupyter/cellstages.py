@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -158,6 +158,20 @@ def label_names(name: str) -> set[str]:
     if _X_NAME.search(low):
         found.add(_X_NAME.sub("y", low, count=1))
     return found
+
+
+class _AssignedBefore:
+    """The names (lower-cased) a notebook assigned before a cell: those assigned so far that the cell
+    did not assign first. A view, so that asking costs nothing however many names there are."""
+
+    __slots__ = ("assigned", "first")
+
+    def __init__(self, assigned: set[str], first: set[str]) -> None:
+        self.assigned = assigned
+        self.first = first
+
+    def __contains__(self, low: object) -> bool:
+        return low in self.assigned and low not in self.first
 
 
 class Scope:
@@ -307,9 +321,9 @@ class Scope:
             self._bind_value(target, value, hint)
 
     @property
-    def earlier(self) -> frozenset[str]:
+    def earlier(self) -> Container[str]:
         """The names (lower-cased) assigned before the cell last bound."""
-        return frozenset(self.assigned.difference(self._first_assigned))
+        return _AssignedBefore(self.assigned, self._first_assigned)
 
     def _bind_class(self, name: str, bases: tuple[Path_, ...]) -> None:
         for base in bases:
@@ -1272,7 +1286,7 @@ def _remade_from(facts: CellFacts, sources: set[str]) -> set[str]:
     return {name for name, only in remade.items() if only}
 
 
-def _rebind(names: set[str], statements: set[int], facts: CellFacts, earlier: frozenset[str] = frozenset()) -> None:
+def _rebind(names: set[str], statements: set[int], facts: CellFacts, earlier: Container[str] = frozenset()) -> None:
     """Names bound by one of `statements` to what a call returns join `names`, unless `earlier` holds
     them; any other name the cell binds leaves."""
     if not statements and not names:
@@ -1293,7 +1307,7 @@ def _shown_later(facts: CellFacts) -> set[int]:
     return {stmt for target, _, _, stmt in facts.assigns if last_shown.get(target, -1) > stmt}
 
 
-def _kept_changes(facts: CellFacts, earlier: frozenset[str]) -> set[int]:
+def _kept_changes(facts: CellFacts, earlier: Container[str]) -> set[int]:
     """The statements that change data the notebook had before the cell: a column of an existing
     frame, an existing frame filtered or rebuilt from itself, an in-place call. A name the cell has
     already bound anew from other data (`temp = df[cols]`, then `temp = temp.fillna(0)`) holds the
