@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, UNPACKED, CallFact, CellFacts, Path_
@@ -26,6 +27,7 @@ IMPORT_WEIGHT = 0.9
 OPENING_IMPORTS = 2
 MAX_KINDS_CACHED = 10_000
 MAX_FACTS = 3000
+MAX_NAME_CHARS = 60  # of a name in a reason
 ACTIVITY_STAGES = frozenset({"setup", "visualization"})
 _CHANGES = frozenset({"data_preprocessing", "feature_engineering"})
 _WRITES = re.compile(r"(to_(?!frame|numpy|list|dict|string|markdown)|save|dump|write|export|upload|put)")
@@ -57,14 +59,17 @@ class Binding(NamedTuple):
 @dataclass(slots=True)
 class Scores:
     """Evidence per stage: reason -> weight (the strongest weight of each distinct reason), the
-    statements each stage's evidence comes from, glances kept aside (see CellScorer), and the
-    stages a statement is plainly for (never incidental)."""
+    statements each stage's evidence comes from, glances kept aside (see CellScorer), the stages a
+    statement is plainly for (never incidental), and how a reason is shown where that is not its
+    text (a call is evidence once by the API it calls, however many variables it is called on;
+    it is shown as the cell first writes it)."""
 
     by_stage: dict[str, dict[str, float]] = field(default_factory=dict)
     stmts: dict[str, set[int]] = field(default_factory=dict)
     glances: dict[str, dict[str, float]] = field(default_factory=dict)
     installs_only: bool = False
     intended: set[str] = field(default_factory=set)
+    labels: dict[str, Callable[[], str]] = field(default_factory=dict)
 
     def add(self, stage: str, weight: float, reason: str, stmt: int = CELL_WIDE, glance: bool = False) -> None:
         reasons = (self.glances if glance else self.by_stage).setdefault(stage, {})
@@ -87,7 +92,17 @@ class Scores:
 
     def reasons(self, stage: str) -> list[str]:
         ranked = sorted(self.by_stage.get(stage, {}).items(), key=lambda item: -item[1])
-        return [reason for reason, _ in ranked[:MAX_REASONS]]
+        return [self.shown(reason) for reason, _ in ranked[:MAX_REASONS]]
+
+    def shown(self, reason: str) -> str:
+        """How a reason reads (its label is written only when it is shown)."""
+        label = self.labels.get(reason)
+        return reason if label is None else label()
+
+    def label(self, reason: str, render: Callable[..., str], *args: object) -> None:
+        """How a reason reads, if it has no label yet: `render(*args)`, called when it is shown."""
+        if reason not in self.labels:
+            self.labels[reason] = partial(render, *args)
 
     def drop(self, stage: str) -> None:
         self.intended.discard(stage)
@@ -118,6 +133,34 @@ def qualname(path: Path_) -> str:
             _QUALNAMES.clear()
         found = _QUALNAMES[path] = ".".join([part for part in path if part != CALL and part != ITEM])
     return found
+
+
+def written(path: Path_) -> str:
+    """A path as code writes it, for reasons: `lda_questions.head().dropna().T`, `df[…].fillna`; a
+    root that is no name (`(a - b).dt.days`) is `(…)`."""
+    text = ""
+    for part in path:
+        if part == CALL:
+            text += "()"
+        elif part == ITEM:
+            text += "[…]"
+        elif part == UNKNOWN and not text:
+            text = "(…)"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def shown_path(verb: str, path: Path_) -> str:
+    return f"{verb} {_clipped(written(path))}"
+
+
+def _leading_names(path: Path_) -> Path_:
+    """A path's names before its first call or index (`pandas.read_json` of `pandas.read_json().drop()`)."""
+    for index, part in enumerate(path):
+        if part == CALL or part == ITEM:
+            return path[:index]
+    return path
 
 
 def _module_function(raw: Path_, binding: Binding | None) -> bool:
@@ -218,11 +261,29 @@ class Scope:
         return self.signals.canonical_name(qualname(path))
 
     def short_name(self, path: Path_) -> str:
-        """The name for a reason: long method chains keep their origin and their last method."""
+        """The name a method call counts as evidence by: its API, long method chains keeping their
+        origin and their last method (`call_name` is how it is shown)."""
         origin = path[: path.index(CALL)] if CALL in path else path
         name = self.name(path)
         parts, head = name.split("."), len(qualname(origin).split("."))
         return name if len(parts) <= head + 2 else ".".join([*parts[:head], "…", parts[-1]])
+
+    def call_name(self, verb: str, raw: Path_, resolved: Path_, binding: Binding | None) -> str:
+        """A method call as a reason shows it: as the cell writes it, with where the variable it starts
+        from comes from (`calls clf.fit() (clf from sklearn.ensemble.RandomForestClassifier())`), or
+        from the module an alias stands for (`calls pandas.read_csv().head()`)."""
+        if binding is not None and binding.module:
+            return f"{verb} {self.origin(resolved)}()"
+        origin = self.origin(binding.path) if binding is not None else ""
+        return f"{verb} {_clipped(written(raw))}()" + (f" ({raw[0]} from {origin})" if origin else "")
+
+    def origin(self, path: Path_) -> str:
+        """A resolved path as code would write it, its leading names by their canonical name
+        (`sagemaker.estimator.Estimator().deploy()`); "" when it starts from no name."""
+        head = _leading_names(path)
+        if not head or head[0] == UNKNOWN:
+            return ""
+        return _clipped(self.name(head) + written(path[len(head):]))
 
     def has_labels(self, name: str) -> bool:
         """Whether the notebook has labels for the data in `name`: y_test beside X_test, assigned
@@ -643,7 +704,7 @@ class CellScorer:
             if stage == "data_preprocessing":
                 self.prepared.add(stmt)
             if self.bodies and stmt != CELL_WIDE:
-                self._body_work(stage, weight, reason, stmt)
+                self._body_work(stage, weight, self.scores.shown(reason), stmt)
         self.scores.add(stage, weight, reason, stmt, glance)
 
     def _body_work(self, stage: str, weight: float, reason: str, stmt: int) -> None:
@@ -832,7 +893,8 @@ class CellScorer:
         method = raw[-1]
         if method in MARKERS or method == UNKNOWN:
             return []
-        rules = self._explicit_call(name, resolved, binding, call.stmt) or self._class_method(raw, binding, call.stmt)
+        rules = self._explicit_call(name, raw, resolved, binding, call.stmt) or \
+            self._class_method(raw, binding, call.stmt)
         receiver = raw[:-1]
         kind = self.scope.kind_of(receiver) if _strip_trailing(receiver) not in ((), (UNKNOWN,)) else None
         found = _method_rules(self.signals.methods, kind, method, call, receiver, self.scope)
@@ -840,6 +902,7 @@ class CellScorer:
         if looked_at:
             reason = f"calls {self.scope.short_name(resolved)}" if binding else f"calls {qualname(raw)}"
             glance = self._is_glance(raw, method, self.weights.glance_methods, call.stmt)
+            self.scores.label(reason, self.scope.call_name, "calls", raw, resolved, binding)
             self._add_rules(looked_at, reason, call.stmt, glance=glance)
         return rules or found
 
@@ -864,7 +927,7 @@ class CellScorer:
             if self.bodies:
                 self._body_work(stage, strength, said, stmt)
 
-    def _explicit_call(self, name: str, resolved: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
+    def _explicit_call(self, name: str, raw: Path_, resolved: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
         """Rules naming a method after an object's origin (azure.ai.ml.MLClient.online_endpoints)."""
         if binding is None:
             return []
@@ -873,7 +936,9 @@ class CellScorer:
         origin = receiver[: len(receiver) - receiver[::-1].index(CALL) - 1] if CALL in receiver else binding.path
         if key is None or len(key.split(".")) <= len(self.scope.name(origin).split(".")):
             return []
-        self._add_rules(rules, f"calls {self.scope.short_name(resolved)}", stmt)
+        reason = f"calls {self.scope.short_name(resolved)}"
+        self.scores.label(reason, self.scope.call_name, "calls", raw, resolved, binding)
+        self._add_rules(rules, reason, stmt)
         return rules
 
     def _class_method(self, raw: Path_, binding: Binding | None, stmt: int) -> list[Rule]:
@@ -947,7 +1012,10 @@ class CellScorer:
         if self._is_result(path[0]):
             rules = _restaged(rules, "evaluation")
         glance = self._is_glance(path, path[-1], self.weights.glance_attributes, stmt)
-        self._add_rules(rules, f"reads {qualname(path)}", stmt, glance=glance)
+        if rules:
+            reason = f"reads {qualname(path)}"
+            self.scores.label(reason, shown_path, "reads", path)
+            self._add_rules(rules, reason, stmt, glance=glance)
 
     def _stored(self, path: Path_, stmt: int) -> None:
         resolved, binding = self.scope.resolve(path)
@@ -1096,7 +1164,9 @@ class CellScorer:
             return
         if stage:
             glance = stage == "exploration" and self._is_glance(path, attribute, self.weights.glance_attributes, stmt)
-            self._add(stage, self.signals.display_weight, f"shows {qualname(path)}", stmt, glance)
+            reason = f"shows {qualname(path)}"
+            self.scores.label(reason, shown_path, "shows", path)
+            self._add(stage, self.signals.display_weight, reason, stmt, glance)
 
     def _classes(self, facts: CellFacts) -> None:
         for name, bases, stmt in facts.classes:
@@ -1346,6 +1416,10 @@ def _shown_name(call: CallFact) -> str:
     if call.path[0] == UNKNOWN and call.arg_roots:
         return call.arg_roots[0]
     return qualname(call.path)
+
+
+def _clipped(name: str) -> str:
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _short(text: str, limit: int = 60) -> str:

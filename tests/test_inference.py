@@ -58,6 +58,21 @@ def test_a_from_import_resolves_to_the_qualified_call():
     assert "sklearn.model_selection.train_test_split" in reasons_of(cells[1], "data_preprocessing")
 
 
+def test_reasons_name_calls_as_the_cell_writes_them_and_where_their_variables_come_from():
+    cells = infer_cells([
+        code("import pandas as pd\nimport matplotlib.pyplot as plt"),
+        code("df = pd.read_csv('data.csv')"),
+        code("df.describe()"),
+        code("pd.read_csv('more.csv').head()"),
+        code("(df.end - df.start).dt.days.hist()"),
+        code("df.head(5).dropna().T"),
+    ])
+    assert "calls df.describe() (df from pandas.read_csv())" in cells[2]["reasons"]["exploration"]
+    assert "calls pandas.read_csv().head()" in cells[3]["reasons"]["exploration"]
+    assert "calls (…).dt.days.hist()" in cells[4]["reasons"]["visualization"]
+    assert "reads df.head().dropna().T" in cells[5]["reasons"]["exploration"]
+
+
 def test_a_model_made_in_one_cell_is_trained_in_another():
     cells = infer_cells([
         code("from sklearn.ensemble import RandomForestClassifier"),
@@ -67,7 +82,7 @@ def test_a_model_made_in_one_cell_is_trained_in_another():
         code("from sklearn.metrics import f1_score\nf1_score(y_test, model.predict(X_test))"),
     ])
     assert cells[3]["stages"] == ["training"]
-    assert "calls sklearn.ensemble.RandomForestClassifier.fit" in cells[3]["reasons"]["training"]
+    assert "calls model.fit() (model from sklearn.ensemble.RandomForestClassifier())" in cells[3]["reasons"]["training"]
     assert cells[4]["stages"] == ["evaluation"]
 
 
@@ -97,7 +112,8 @@ def test_sagemaker_estimator_predictor_tuner_and_monitor():
     ])
     assert [c["stages"] for c in cells[2:]] == [
         ["training"], ["tuning"], ["deployment"], ["deployment"], ["monitoring"], ["deployment"], ["monitoring"]]
-    assert "calls sagemaker.estimator.Estimator.deploy.predict" in cells[5]["reasons"]["deployment"]
+    predicted = "calls predictor.predict() (predictor from sagemaker.estimator.Estimator().deploy())"
+    assert predicted in cells[5]["reasons"]["deployment"]
 
 
 def test_azure_ml_v1_submit_deploy_and_drift():
@@ -677,7 +693,7 @@ def test_a_model_archive_uploaded_to_be_served_is_deployment_and_data_uploaded_i
     ])
     assert [cell["stages"] for cell in cells[1:]] == [["deployment"], ["deployment"], ["deployment"],
                                                        ["data_collection"], ["data_collection"]]
-    assert "calls sagemaker.Session.upload_data" in reasons_of(cells[1], "deployment")
+    assert "calls sess.upload_data() (sess from sagemaker.Session())" in reasons_of(cells[1], "deployment")
 
 
 def test_values_set_in_a_dictionary_configure_and_set_no_column_of_a_table():
@@ -1277,7 +1293,7 @@ def test_the_most_common_words_picked_out_and_then_printed_are_looked_at():
         code("df['text'] = df['text'].str.lower()\ncounter = Counter(' '.join(df['text']).split())\n"
              "vocab = [w for w, n in counter.most_common(10000)]"),
     ])
-    assert "calls collections.Counter.most_common" in reasons_of(cells[1], "exploration")
+    assert "calls counter.most_common() (counter from collections.Counter())" in reasons_of(cells[1], "exploration")
     assert "exploration" not in cells[2]["stages"]
 
 
@@ -1336,7 +1352,7 @@ def test_a_call_of_a_notebook_function_does_what_its_body_does():
         code("run(cfg)"),
     ])
     assert cells[2]["stages"] == ["training"]
-    assert "calls build, which calls sklearn.ensemble.RandomForestClassifier.fit" in reasons_of(cells[2], "training")
+    assert "calls build, which calls model.fit() (model from sklearn.ensemble.RandomForestClassifier())" in reasons_of(cells[2], "training")
     assert cells[4]["stages"] == ["training"]
     assert reasons_of(cells[4], "training").startswith("calls run, which calls build, which calls")
 

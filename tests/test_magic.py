@@ -152,7 +152,7 @@ def test_with_the_real_inference_the_phase_and_reasons_follow_the_code(shell, re
     _, err, outputs = run(shell, "%mllens")
     text = shown_text(outputs)
     assert err == "" and "### ML Lens · Model development" in text
-    assert "cell 3: calls sklearn.ensemble.RandomForestClassifier.fit" in text  # cell 3 is In[3]
+    assert "cell 3: calls sklearn.ensemble.RandomForestClassifier().fit()" in text  # cell 3 is In[3]
 
 
 def test_with_the_real_inference_details_show_the_evidence_found(shell, real_magics):
