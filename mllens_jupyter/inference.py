@@ -63,17 +63,19 @@ class Sections:
 class _Walk:
     """State of one pass over a notebook's cells."""
 
-    def __init__(self, signals: Signals, python: bool = True, evidence: EvidenceFinder | None = None) -> None:
+    def __init__(self, signals: Signals, python: bool = True, evidence: EvidenceFinder | None = None,
+                 reasons: bool = True) -> None:
         self.signals = signals
         self.python = python
         self.evidence = evidence
+        self.reasons = reasons
         self.scope = Scope(signals)
         self.sections = Sections()
         self.seen_code = False
 
     def cell(self, index: int, cell: object) -> dict[str, Any]:
         if type(cell) is not dict and not isinstance(cell, Mapping):
-            return _result(index, "unknown", Scores(), self.signals)
+            return _result(index, "unknown", Scores(), self.signals, self.reasons)
         cell_type = cell.get("cell_type") if isinstance(cell.get("cell_type"), str) else "unknown"
         text = source_text(cell.get("source"))
         if cell_type == "code":
@@ -85,7 +87,7 @@ class _Walk:
         tags = _tagged_stages(cell, self.signals)
         if tags:
             scores = Scores({stage: {TAG_REASON: 1.0} for stage in tags})
-        return _result(index, cell_type, scores, self.signals)
+        return _result(index, cell_type, scores, self.signals, self.reasons)
 
     def code(self, index: int, text: str) -> Scores:
         self.seen_code = True
@@ -157,7 +159,7 @@ def _tagged_stages(cell: Mapping, signals: Signals) -> list[str]:
     return [stage for stage in signals.stages if stage in names]
 
 
-def _result(index: int, cell_type: str, scores: Scores, signals: Signals) -> dict[str, Any]:
+def _result(index: int, cell_type: str, scores: Scores, signals: Signals, reasons: bool = True) -> dict[str, Any]:
     scored = scores.by_stage
     if not scored:
         return {"index": index, "cell_type": cell_type, "stages": [], "confidence": {}, "reasons": {}}
@@ -173,7 +175,7 @@ def _result(index: int, cell_type: str, scores: Scores, signals: Signals) -> dic
         "cell_type": cell_type,
         "stages": list(confidence),
         "confidence": confidence,
-        "reasons": {stage: scores.reasons(stage) for stage in confidence},
+        "reasons": {stage: scores.reasons(stage) for stage in confidence} if reasons else {},
     }
 
 
@@ -195,8 +197,8 @@ def infer_cells(cells: Sequence[Mapping], signals: Signals | None = None, langua
 
 
 def _walk_cells(cells: object, signals: Signals, language: str | None,
-                evidence: EvidenceFinder | None = None) -> list[dict]:
-    walk = _Walk(signals, python=_is_python(language), evidence=evidence)
+                evidence: EvidenceFinder | None = None, reasons: bool = True) -> list[dict]:
+    walk = _Walk(signals, python=_is_python(language), evidence=evidence, reasons=reasons)
     with parse_warnings_silenced():
         return [walk.cell(index, cell) for index, cell in enumerate(_cell_list(cells))]
 
@@ -224,9 +226,9 @@ def infer_notebook(notebook: Mapping, lens=None, signals: Signals | None = None)
         from .lens import get_lens
 
         lens = get_lens()
-    finder = getattr(_PENDING, "finder", None)
-    _PENDING.finder = None
-    return _infer_notebook(notebook, lens, signals or load_signals(), finder)
+    finder, for_audit = getattr(_PENDING, "finder", None), getattr(_PENDING, "for_audit", False)
+    _PENDING.finder, _PENDING.for_audit = None, False
+    return _infer_notebook(notebook, lens, signals or load_signals(), finder, reasons=not for_audit)
 
 
 _PENDING = threading.local()
@@ -234,28 +236,30 @@ _PENDING = threading.local()
 
 def infer_with_evidence(notebook: Mapping, lens=None) -> tuple[dict, dict]:
     """`infer_notebook(notebook, lens)` and `find_evidence` of its cells in one pass, which parses and
-    binds each cell once (what an audit needs). The module's `infer_notebook` is called, so that a
-    replaced one is honoured; its evidence is taken only when the real walk ran."""
+    binds each cell once (what an audit needs: the cells come without their reasons, which no report
+    shows). The module's `infer_notebook` is called, so that a replaced one is honoured; its evidence
+    is taken only when the real walk ran."""
     if lens is None:
         from .lens import get_lens
 
         lens = get_lens()
     python = _is_python(notebook_language(notebook))
     finder = EvidenceFinder(lens) if python else None
-    _PENDING.finder = finder
+    _PENDING.finder, _PENDING.for_audit = finder, True
     try:
         inferred = infer_notebook(notebook, lens)
     finally:
-        _PENDING.finder = None
+        _PENDING.finder, _PENDING.for_audit = None, False
     if finder is not None and finder.complete:
         return inferred, finder.result()
     cells = notebook.get("cells") if isinstance(notebook, Mapping) else None
     return inferred, find_evidence(cells or [], lens)
 
 
-def _infer_notebook(notebook: Mapping, lens, signals: Signals, evidence: EvidenceFinder | None = None) -> dict:
+def _infer_notebook(notebook: Mapping, lens, signals: Signals, evidence: EvidenceFinder | None = None,
+                    reasons: bool = True) -> dict:
     cells = _walk_cells(notebook.get("cells") if isinstance(notebook, Mapping) else None, signals,
-                        notebook_language(notebook), evidence)
+                        notebook_language(notebook), evidence, reasons)
     if evidence is not None:
         evidence.complete = True
     phase_cells: dict[str, list[int]] = {}
