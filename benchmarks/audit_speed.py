@@ -94,13 +94,14 @@ def baseline(paths: list[Path]) -> int:
 
 
 def breakdown(paths: list[Path], lens) -> dict[str, float]:
-    """Seconds spent, over one single-process pass, reading, inferring, finding evidence and joining."""
+    """Seconds spent, over one single-process pass as `Auditor(jobs=1)` makes it, reading notebooks,
+    inferring their stages together with the evidence (one walk over the cells), and joining the
+    result with the lens and the answers."""
     from mllens_jupyter import inference
-    from mllens_jupyter.audit import notebook_result
+    from mllens_jupyter.audit import collection_between_notebooks, notebook_result
     from mllens_jupyter.notebook import read_notebook
 
-    spent = {"read": 0.0, "inference": 0.0, "evidence": 0.0, "audit": 0.0}
-    timed = {name: getattr(inference, name) for name in ("infer_notebook", "find_evidence")}
+    spent = {"read": 0.0, "inference with evidence": 0.0, "audit": 0.0}
 
     def clock(key, function):
         def run(*args):
@@ -111,15 +112,16 @@ def breakdown(paths: list[Path], lens) -> dict[str, float]:
                 spent[key] += time.perf_counter() - start
         return run
 
-    probe = type("Probe", (), {"infer_notebook": staticmethod(clock("inference", timed["infer_notebook"])),
-                               "find_evidence": staticmethod(clock("evidence", timed["find_evidence"]))})
-    for path in paths:
-        try:
-            notebook = clock("read", read_notebook)(path)
-        except Exception:
-            continue
-        clock("audit", notebook_result)(str(path), notebook, lens, probe)
-    spent["join"] = spent.pop("audit") - spent["inference"] - spent["evidence"]
+    probe = type("Probe", (), {"infer_with_evidence": staticmethod(clock("inference with evidence",
+                                                                         inference.infer_with_evidence))})
+    with collection_between_notebooks():
+        for path in paths:
+            try:
+                notebook = clock("read", read_notebook)(path)
+            except Exception:
+                continue
+            clock("audit", notebook_result)(str(path), notebook, lens, probe)
+    spent["join"] = spent.pop("audit") - spent["inference with evidence"]
     return spent
 
 
