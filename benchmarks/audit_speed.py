@@ -28,7 +28,7 @@ Peak memory is measured in a fresh process running the real command line: its ow
 --jobs 2, that of its largest worker (RUSAGE_CHILDREN) times the number of workers, an upper bound
 because forked workers share pages with the parent.
 
-    python benchmarks/audit_speed.py [--shared ../shared] [--repeat 3] [--chunk 25]
+    python benchmarks/audit_speed.py [--shared ../shared | --corpora FOLDER] [--repeat 3] [--chunk 25]
 """
 
 from __future__ import annotations
@@ -170,8 +170,9 @@ def _paired_round(chunks: list[list[str]], lens, audit_first: bool) -> dict[str,
 
 
 def corpus_part(path: Path, corpora: Path) -> str:
-    """The top-level folder (or file) of the corpora that a notebook is under."""
-    return path.relative_to(corpora).parts[0]
+    """The top-level folder of the corpora that a notebook is under ("." for one right in the root)."""
+    parts = path.relative_to(corpora).parts
+    return parts[0] if len(parts) > 1 else "."
 
 
 def chunked(paths: list[Path], corpora: Path, size: int) -> list[tuple[str, list[str]]]:
@@ -244,12 +245,13 @@ def verdict(ok: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared folder (has corpora/)")
+    parser.add_argument("--corpora", type=Path, help="a folder of notebooks to measure on (default: SHARED/corpora)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
     parser.add_argument("--chunk", type=int, default=25, help="notebooks per chunk of the paired baseline/audit runs")
     args = parser.parse_args()
-    corpora = args.shared.resolve() / "corpora"
+    corpora = (args.corpora or args.shared / "corpora").resolve()
     if not corpora.is_dir():
-        print(f"audit_speed: no corpora at {corpora} (give --shared)", file=sys.stderr)
+        print(f"audit_speed: no corpora at {corpora} (give --shared or --corpora)", file=sys.stderr)
         return 2
 
     from mllens_jupyter.audit import warm_up
