@@ -27,7 +27,6 @@ IMPORT_WEIGHT = 0.9
 OPENING_IMPORTS = 2
 MAX_KINDS_CACHED = 10_000
 MAX_FACTS = 3000
-MAX_NAME_CHARS = 60  # of a name in a reason
 ACTIVITY_STAGES = frozenset({"setup", "visualization"})
 _CHANGES = frozenset({"data_preprocessing", "feature_engineering"})
 _WRITES = re.compile(r"(to_(?!frame|numpy|list|dict|string|markdown)|save|dump|write|export|upload|put)")
@@ -152,7 +151,7 @@ def written(path: Path_) -> str:
 
 
 def shown_path(verb: str, path: Path_) -> str:
-    return f"{verb} {_clipped(written(path))}"
+    return f"{verb} {_short(written(path))}"
 
 
 def _leading_names(path: Path_) -> Path_:
@@ -275,7 +274,7 @@ class Scope:
         if binding is not None and binding.module:
             return f"{verb} {self.origin(resolved)}()"
         origin = self.origin(binding.path) if binding is not None else ""
-        return f"{verb} {_clipped(written(raw))}()" + (f" ({raw[0]} from {origin})" if origin else "")
+        return f"{verb} {_short(written(raw))}()" + (f" ({raw[0]} from {origin})" if origin else "")
 
     def origin(self, path: Path_) -> str:
         """A resolved path as code would write it, its leading names by their canonical name
@@ -283,7 +282,7 @@ class Scope:
         head = _leading_names(path)
         if not head or head[0] == UNKNOWN:
             return ""
-        return _clipped(self.name(head) + written(path[len(head):]))
+        return _short(self.name(head) + written(path[len(head):]))
 
     def has_labels(self, name: str) -> bool:
         """Whether the notebook has labels for the data in `name`: y_test beside X_test, assigned
@@ -1416,10 +1415,6 @@ def _shown_name(call: CallFact) -> str:
     if call.path[0] == UNKNOWN and call.arg_roots:
         return call.arg_roots[0]
     return qualname(call.path)
-
-
-def _clipped(name: str) -> str:
-    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _short(text: str, limit: int = 60) -> str:
