@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .cellcode import UNKNOWN, cell_facts, parse_warnings_silenced, source_text
-from .cellstages import Scope, qualname
+from .scope import Scope, qualname
 from .signals import Signals, load_signals, remember
 
 MAX_REASONS = 10

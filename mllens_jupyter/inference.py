@@ -23,9 +23,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .cellcode import cell_facts, parse_warnings_silenced, source_text
-from .cellstages import ACTIVITY_STAGES, CellScorer, Scope, Scores
+from .cellstages import ACTIVITY_STAGES, CellScorer, Scores
 from .evidence import EvidenceFinder, find_evidence
 from .markdown_signals import heading_stages, markdown_facts, text_stages
+from .scope import Scope
 from .signals import Signals, load_signals
 
 __all__ = ["infer_cells", "infer_notebook", "current_phase", "find_evidence", "TAG_REASON"]
