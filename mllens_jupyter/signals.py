@@ -366,46 +366,63 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
     data = doc.data
     stages, kinds = set(data["stages"]), set(data["kinds"]) | {ANY_KIND}
     for path, rule in _rule_lists(data):
-        if rule["stage"] not in stages:
-            yield _problem(doc, (*path, "stage"), f"unknown stage {rule['stage']!r}")
-        for kind in [*rule.get("of", []), *[rule[k] for k in ("returns", "kind") if k in rule]]:
-            if kind not in kinds:
-                yield _problem(doc, path, f"unknown kind {kind!r}")
-        for index, pattern in enumerate(rule.get("patterns", [])):
-            yield from _regex_problem(doc, (*path, "patterns", index), pattern)
-        for key in ("args", "receiver"):
-            if key in rule:
-                yield from _regex_problem(doc, (*path, key), rule[key])
+        yield from _rule_problems(doc, path, rule, stages, kinds)
+    for path, stage in _stage_references(data):
+        if stage not in stages:
+            yield _problem(doc, path, f"unknown stage {stage!r}")
+    for path, kind, stage in _kind_stage_tables(data):
+        if kind not in kinds or stage not in stages:
+            yield _problem(doc, path, f"unknown kind or stage {kind!r}: {stage!r}")
+    for path, pattern in _table_patterns(data):
+        yield from _regex_problem(doc, path, pattern)
+
+
+def _rule_problems(doc: SourceDocument, path: tuple, rule: dict, stages: set[str], kinds: set[str]
+                   ) -> Iterator[SourceProblem]:
+    if rule["stage"] not in stages:
+        yield _problem(doc, (*path, "stage"), f"unknown stage {rule['stage']!r}")
+    for kind in [*rule.get("of", []), *[rule[k] for k in ("returns", "kind") if k in rule]]:
+        if kind not in kinds:
+            yield _problem(doc, path, f"unknown kind {kind!r}")
+    for index, pattern in enumerate(rule.get("patterns", [])):
+        yield from _regex_problem(doc, (*path, "patterns", index), pattern)
+    for key in ("args", "receiver"):
+        if key in rule:
+            yield from _regex_problem(doc, (*path, key), rule[key])
+
+
+def _stage_references(data: dict) -> Iterator[tuple[tuple, str]]:
+    """(path, stage) for every stage the tables name outside their rules."""
     called = (data.get("cells") or {}).get("called_functions") or {}
     for index, stage in enumerate(called.get("stages", [])):
-        if stage not in stages:
-            yield _problem(doc, ("cells", "called_functions", "stages", index), f"unknown stage {stage!r}")
+        yield ("cells", "called_functions", "stages", index), stage
+    for name, stage in ((data.get("displays") or {}).get("attributes") or {}).items():
+        yield ("displays", "attributes", name), stage
+    for stage in data.get("markdown_phase_stages", []):
+        yield ("markdown_phase_stages",), stage
+    for stage, section in (data.get("sections") or {}).items():
+        for name in [stage, *section.get("over", []), *section.get("always", []), *section.get("weak", [])]:
+            yield ("sections", stage), name
+
+
+def _kind_stage_tables(data: dict) -> Iterator[tuple[tuple, str, str]]:
+    """(path, kind, stage) for every table that gives the objects of a kind a stage."""
+    for table in ("subjects", "plots", "displays", "pipelines"):
+        for kind, stage in ((data.get(table) or {}).get("stages") or {}).items():
+            yield (table, "stages", kind), kind, stage
+
+
+def _table_patterns(data: dict) -> Iterator[tuple[tuple, str]]:
+    """(path, regular expression) for the patterns of `cells` and of `kinds`."""
     for key in ("test_loops", "compared_tables", "tried_values", "joined_features", "split_folds"):
         named = (data.get("cells") or {}).get(key)
         if named:
-            yield from _regex_problem(doc, ("cells", key, "names"), named["names"])
+            yield ("cells", key, "names"), named["names"]
     for kind, spec in data["kinds"].items():
         for index, pattern in enumerate(spec.get("names", [])):
-            yield from _regex_problem(doc, ("kinds", kind, "names", index), pattern)
+            yield ("kinds", kind, "names", index), pattern
         if "exclude" in spec:
-            yield from _regex_problem(doc, ("kinds", kind, "exclude"), spec["exclude"])
-    for table in ("subjects", "plots", "displays"):
-        for kind, stage in ((data.get(table) or {}).get("stages") or {}).items():
-            if kind not in kinds or stage not in stages:
-                yield _problem(doc, (table, "stages", kind), f"unknown kind or stage {kind!r}: {stage!r}")
-    for name, stage in ((data.get("displays") or {}).get("attributes") or {}).items():
-        if stage not in stages:
-            yield _problem(doc, ("displays", "attributes", name), f"unknown stage {stage!r}")
-    for stage in data.get("markdown_phase_stages", []):
-        if stage not in stages:
-            yield _problem(doc, ("markdown_phase_stages",), f"unknown stage {stage!r}")
-    for kind, stage in ((data.get("pipelines") or {}).get("stages") or {}).items():
-        if kind not in kinds or stage not in stages:
-            yield _problem(doc, ("pipelines", "stages", kind), f"unknown kind or stage {kind!r}: {stage!r}")
-    for stage, section in (data.get("sections") or {}).items():
-        for name in [stage, *section.get("over", []), *section.get("always", []), *section.get("weak", [])]:
-            if name not in stages:
-                yield _problem(doc, ("sections", stage), f"unknown stage {name!r}")
+            yield ("kinds", kind, "exclude"), spec["exclude"]
 
 
 def _regex_problem(doc: SourceDocument, path: tuple, pattern: str) -> Iterator[SourceProblem]:
