@@ -8,6 +8,7 @@ A pillar's practices are built when its tab is first selected, a practice's deta
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
@@ -112,9 +113,17 @@ def shorten(text: str, limit: int = MAX_REASON_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_NAME_BREAK = re.compile(r"(?<=[./])(?=\w)")
+
+
+def breakable_html(text: str) -> str:
+    """Escaped text whose qualified names may wrap after each dot (`sklearn.<wbr>ensemble`), not mid-word."""
+    return _NAME_BREAK.sub("<wbr>", html.escape(text))
+
+
 def why_html(checklist: Checklist) -> str:
     reasons = (checklist.inferred or {}).get("reasons") or []
-    shown = "".join(f"<li>{html.escape(shorten(reason_text(r)))}</li>" for r in reasons[:MAX_REASONS_SHOWN])
+    shown = "".join(f"<li>{breakable_html(shorten(reason_text(r)))}</li>" for r in reasons[:MAX_REASONS_SHOWN])
     more = len(reasons) - MAX_REASONS_SHOWN
     extra = f"<li>and {more} more</li>" if more > 0 else ""
     items = f'<ul style="margin: 2px 0;">{shown}{extra}</ul>' if shown else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -13,7 +14,8 @@ from mllens_jupyter.lens import get_lens
 from mllens_jupyter.widget import ChecklistPanel, PanelDisplay, details_html
 
 INFERRED = {"phase": "model_development", "confidence": 0.82,
-            "reasons": ["cell 4: RandomForestClassifier(...).fit trains a model", "cell 5: cross_val_score"],
+            "reasons": ["cell 4: calls model.fit() (model from sklearn.ensemble.RandomForestClassifier())",
+                        "cell 5: calls sklearn.model_selection.cross_val_score <b>"],
             "stages": ["training", "evaluation"]}
 EVIDENCE = {"MLPERF04-BP03": ["cell 5: sklearn.model_selection.cross_val_score <script>alert(1)</script>"]}
 
@@ -49,7 +51,10 @@ def test_the_panel_shows_the_inferred_phase_and_why(checklist):
     assert panel.phase.value == "model_development"
     assert ("Model development (inferred)", "model_development") in panel.phase.options
     assert "confidence 82%" in panel.why.value
-    assert "RandomForestClassifier(...).fit trains a model" in panel.why.value
+    shown = re.findall(r"<li>(.*?)</li>", panel.why.value)
+    assert [html.unescape(item.replace("<wbr>", "")) for item in shown] == INFERRED["reasons"]
+    assert "sklearn.<wbr>ensemble.<wbr>RandomForestClassifier()" in shown[0]
+    assert "&lt;b&gt;" in shown[1]
 
 
 def test_one_tab_per_pillar_with_done_total_and_risks(checklist, lens):

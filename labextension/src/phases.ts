@@ -23,6 +23,14 @@ export function reasonList(reasons: Reasons | null | undefined): string[] {
   );
 }
 
+/**
+ * A reason cut where a line may break: after each dot or slash that a name follows, so that
+ * `sklearn.ensemble.RandomForestClassifier()` wraps between its parts, never inside a word.
+ */
+export function breakableParts(text: string): string[] {
+  return text.split(/(?<=[./])(?=\w)/);
+}
+
 /** Why a phase is present: the first few distinct reasons of the cells labelled with its stages. */
 export function phaseReasons(
   lens: ILens | null,

@@ -9,7 +9,7 @@ import { IPillarSection, IPracticeRow } from './checklist';
 import { lensIcon } from './icon';
 import { makeAnswer, REASONS, STATUSES } from './metadata';
 import { LensModel } from './model';
-import { cellCount, percent, phaseName, phaseReasons, reasonList } from './phases';
+import { breakableParts, cellCount, percent, phaseName, phaseReasons, reasonList } from './phases';
 import { IAnswer, Reason, Status } from './types';
 
 export const SIDEBAR_ID = 'mllens-sidebar';
@@ -140,13 +140,29 @@ function PhaseSummary({ model }: { model: LensModel }): JSX.Element {
           )}
           <ul>
             {reasons.map(reason => (
-              <li key={reason}>{reason}</li>
+              <li key={reason}>
+                <Breakable text={reason} />
+              </li>
             ))}
           </ul>
         </details>
       )}
       <PresentPhases model={model} />
     </section>
+  );
+}
+
+/** Text whose long qualified names wrap between their parts (a `<wbr>` after each dot). */
+function Breakable({ text }: { text: string }): JSX.Element {
+  return (
+    <>
+      {breakableParts(text).map((part, index) => (
+        <React.Fragment key={index}>
+          {index > 0 && <wbr />}
+          {part}
+        </React.Fragment>
+      ))}
+    </>
   );
 }
 
@@ -187,7 +203,9 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
             <h4>{phaseName(model.lens, id)}</h4>
             <ul>
               {phaseReasons(model.lens, model.inference, id).map(reason => (
-                <li key={reason}>{reason}</li>
+                <li key={reason}>
+                  <Breakable text={reason} />
+                </li>
               ))}
             </ul>
           </div>
@@ -462,7 +480,9 @@ function PracticeDetails({ row }: { row: IPracticeRow }): JSX.Element {
       {evidence.length ? (
         <ul className="jp-mllens-Evidence">
           {evidence.map(item => (
-            <li key={item}>{item}</li>
+            <li key={item}>
+              <Breakable text={item} />
+            </li>
           ))}
         </ul>
       ) : (

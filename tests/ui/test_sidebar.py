@@ -22,6 +22,21 @@ CHURN_CELLS = [
 ]
 
 
+LINES_OF_WORD = """(element, word) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const start = node.data.indexOf(word);
+    if (start >= 0) {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + word.length);
+      return range.getClientRects().length;
+    }
+  }
+  return 0;
+}"""  # on how many lines a word of an element's text is laid out (2 when it wraps mid-word)
+
+
 def model_development_practice() -> str:
     """A practice of the model development phase that carries a high risk while undone."""
     return next(p.id for p in get_lens().practices_for(phase="model_development") if p.risk_if_absent == "high")
@@ -38,7 +53,9 @@ def test_sidebar_follows_the_cell_and_records_an_answer_that_save_writes(page, l
     expect(present.get_by_role("button", name=re.compile("Data processing"))).to_be_visible()
     expect(present.get_by_role("button", name=re.compile("Model development"))).to_be_visible()
     sidebar.get_by_text("Why this phase").click()
-    expect(sidebar.locator(".jp-mllens-Reasons[open] li").first).to_be_visible()
+    reason = sidebar.locator(".jp-mllens-Reasons[open] li").first
+    expect(reason).to_have_text("cell 3: calls model.fit() (model from sklearn.ensemble.RandomForestClassifier())")
+    assert reason.evaluate(LINES_OF_WORD, "RandomForestClassifier") == 1
 
     select_cell(notebook, 1)
     expect(sidebar.locator(".jp-mllens-PhaseName")).to_have_text("Data processing")
