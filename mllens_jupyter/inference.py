@@ -385,12 +385,18 @@ def _phase_order(lens, phase: str) -> int:
 
 def _phase_at(cells: list[Mapping], position: int, lens) -> dict:
     cell = cells[position]
-    own = _phase_scores(cell, lens)
     confidence = cell.get("confidence") if isinstance(cell.get("confidence"), Mapping) else {}
+    own = _phase_scores(cell, lens)
     if own:
         phase, (value, _, top) = max(own.items(), key=lambda item: item[1][0])
-        return {"phase": phase, "confidence": round(value, 2), "reasons": [f"{_cell_label(cell)}: {top}"],
-                "stages": dict(confidence)}
+        found = {"phase": phase, "confidence": round(value, 2), "reasons": [f"{_cell_label(cell)}: {top}"]}
+    else:
+        found = _neighbours_phase(cells, position, lens)
+    return {**found, "stages": dict(confidence)}
+
+
+def _neighbours_phase(cells: list[Mapping], position: int, lens) -> dict:
+    """The phase of the cells around one that shows none, the nearer weighing more."""
     totals: dict[str, float] = {}
     reasons: dict[str, list[str]] = {}
     for distance in range(1, NEIGHBOUR_WINDOW + 1):
@@ -401,10 +407,9 @@ def _phase_at(cells: list[Mapping], position: int, lens) -> dict:
                 totals[phase] = totals.get(phase, 0.0) + value / distance
                 reasons.setdefault(phase, []).append(f"{_cell_label(cells[neighbour])}: {top}")
     if not totals:
-        return {**_no_phase(), "stages": dict(confidence)}
+        return _no_phase()
     best = max(totals, key=lambda p: (totals[p], -_phase_order(lens, p)))
     share = totals[best] / sum(totals.values())
-    what = ", ".join(cell.get("stages") or []) or "no stage"
-    lead = f"{_cell_label(cell)} is {what} only; it takes the phase of its neighbours"
-    return {"phase": best, "confidence": round(share * NEIGHBOUR_SCALE, 2), "reasons": [lead, *reasons[best][:2]],
-            "stages": dict(confidence)}
+    what = ", ".join(cells[position].get("stages") or []) or "no stage"
+    lead = f"{_cell_label(cells[position])} is {what} only; it takes the phase of its neighbours"
+    return {"phase": best, "confidence": round(share * NEIGHBOUR_SCALE, 2), "reasons": [lead, *reasons[best][:2]]}

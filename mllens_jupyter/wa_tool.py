@@ -180,6 +180,16 @@ def _check_question(where: str, question: dict) -> Iterator[str]:
     yield from _check_rules(f"{where}.riskRules", question.get("riskRules") or [], set(ids))
 
 
+def _check_pillar(where: str, pillar: dict) -> Iterator[str]:
+    yield from _check_id(where, pillar.get("id"), 3, 64)
+    yield from _check_len(where, "name", pillar.get("name"), 128, required=True)
+    questions = pillar.get("questions") or []
+    if len(questions) > 20:
+        yield f"{where}: {len(questions)} questions (at most 20)"
+    for index, question in enumerate(questions):
+        yield from _check_question(f"{where}.questions[{index}]", question)
+
+
 def custom_lens_problems(document: dict, size: int | None = None) -> Iterator[str]:
     """Every way `document` breaks a limit of the Well-Architected Tool's custom-lens format."""
     if document.get("schemaVersion") != SCHEMA_VERSION:
@@ -192,18 +202,10 @@ def custom_lens_problems(document: dict, size: int | None = None) -> Iterator[st
     pillars = document.get("pillars") or []
     if not 1 <= len(pillars) <= 10:
         yield f"lens: {len(pillars)} pillars (1 to 10)"
-    question_ids: list = []
-    for p_index, pillar in enumerate(pillars):
-        where = f"pillars[{p_index}]"
-        yield from _check_id(where, pillar.get("id"), 3, 64)
-        yield from _check_len(where, "name", pillar.get("name"), 128, required=True)
-        questions = pillar.get("questions") or []
-        if len(questions) > 20:
-            yield f"{where}: {len(questions)} questions (at most 20)"
-        for q_index, question in enumerate(questions):
-            question_ids.append(question.get("id"))
-            yield from _check_question(f"{where}.questions[{q_index}]", question)
+    for index, pillar in enumerate(pillars):
+        yield from _check_pillar(f"pillars[{index}]", pillar)
     if len({p.get("id") for p in pillars}) != len(pillars):
         yield "lens: duplicate pillar ids"
+    question_ids = [q.get("id") for p in pillars for q in p.get("questions") or []]
     if len(set(question_ids)) != len(question_ids):
         yield "lens: duplicate question ids"
