@@ -377,8 +377,8 @@ def _consistency_problems(doc: SourceDocument) -> Iterator[SourceProblem]:
         yield from _regex_problem(doc, path, pattern)
 
 
-def _rule_problems(doc: SourceDocument, path: tuple, rule: dict, stages: set[str], kinds: set[str]
-                   ) -> Iterator[SourceProblem]:
+def _rule_problems(doc: SourceDocument, path: tuple, rule: dict, stages: set[str],
+                   kinds: set[str]) -> Iterator[SourceProblem]:
     if rule["stage"] not in stages:
         yield _problem(doc, (*path, "stage"), f"unknown stage {rule['stage']!r}")
     for kind in [*rule.get("of", []), *[rule[k] for k in ("returns", "kind") if k in rule]]:
