@@ -38,7 +38,9 @@
 3. The cell labels of the Kaggle notebooks again, this time inferred with each notebook's markdown
    put back (the comment lines between code cells of the export become a markdown cell before the
    code cell they precede): headings carry their stage to the code under them, so this measures
-   what a person sees in the notebook, where the first measure reads code alone.
+   what a person sees in the notebook, where the first measure reads code alone. The labels were
+   drawn from the code alone, though: a stage a heading gives the code under it ("Evaluation" over a
+   table of results) counts against the tool here even where a reader of the heading would agree.
 
 Prints precision and recall per stage (or rule) and overall. Run: python benchmarks/inference_accuracy.py
 [--shared PATH] [--verbose] [--only cells|expert|weak|markdown].
