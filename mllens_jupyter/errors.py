@@ -13,13 +13,25 @@ class UsageError(MllensError):
     """The command or call was given arguments it cannot use."""
 
 
-class UnreadableNotebookError(MllensError):
-    """A notebook file could not be read as a notebook (missing, invalid JSON, wrong format...)."""
+class FileError(MllensError):
+    """A file that mllens cannot use as asked; the message names the file and the reason."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class UnreadableNotebookError(FileError):
+    """A notebook file could not be read as a notebook (missing, invalid JSON, wrong format...)."""
+
+
+class UnwritableFileError(FileError):
+    """A file that may not be written (permissions, a read-only folder, another user's file); left unchanged."""
+
+
+class FileBusyError(FileError):
+    """Another process held the file's lock for longer than mllens waits."""
 
 
 class UnknownPracticeError(MllensError):
@@ -32,6 +44,9 @@ class AnswerError(MllensError):
 
 class LensNotFoundError(MllensError):
     """No installed lens has that id, and no file or folder has that path."""
+
+
+UNREADABLE_FIELDS = ("(file)", "(yaml)")
 
 
 @dataclass(frozen=True)
@@ -53,5 +68,13 @@ class LensValidationError(MllensError):
 
     def __init__(self, problems: list[SourceProblem]) -> None:
         self.problems = problems
+        if self.unreadable:
+            super().__init__(str(problems[0]))
+            return
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(f"invalid lens ({count}):\n" + "\n".join(f"  {p}" for p in problems))
+
+    @property
+    def unreadable(self) -> bool:
+        """Whether a file could not be read or parsed at all (so nothing could be checked)."""
+        return any(p.field in UNREADABLE_FIELDS for p in self.problems)

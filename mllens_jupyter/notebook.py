@@ -1,19 +1,22 @@
-"""Notebook files: read any nbformat 4 (or 3, upgraded in memory), and write the `mllens` key atomically.
+"""Notebook files: read any nbformat 4 (or 3, upgraded in memory), and write the `mllens` key.
 
-A write re-reads the file, replaces `metadata.mllens` and nothing else, keeps the file's own indent
-and key order, and renames a temporary file over the original so a crash never leaves half a file.
+A write goes through `writer.update_file` (lock, re-read under it, atomic replace) and rewrites the
+text of `metadata.mllens` and nothing else (`jsonedit`), so a git diff shows only the answer.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
-import os
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from .answers import NAMESPACE
+from . import jsonedit
+from .answers import NAMESPACE, stored_namespace_problem
 from .errors import UnreadableNotebookError
+from .writer import update_file
 
 MAX_NOTEBOOK_BYTES = 512 * 1024 * 1024
 
@@ -73,12 +76,34 @@ def as_v4(path: str, data: dict) -> dict:
 
 
 def _upgrade_v3(path: str, data: dict) -> dict:
+    """Version 3 read as `nbformat.read` reads it (lines rejoined, so heading cells work), then upgraded;
+    nbformat's own log of validation problems is kept quiet: the one error line says what is wrong."""
     import nbformat
+    from nbformat.v3.nbjson import JSONReader
 
     try:
-        return json.loads(json.dumps(nbformat.convert(nbformat.from_dict(data), 4)))
+        with _quiet_nbformat():
+            notebook = nbformat.convert(JSONReader().to_notebook(json.loads(json.dumps(data))), 4)
+        return json.loads(json.dumps(notebook))
     except Exception as err:  # nbformat raises many kinds on malformed v3 input
-        raise UnreadableNotebookError(path, f"nbformat 3 notebook that cannot be upgraded: {err}") from None
+        raise UnreadableNotebookError(path, f"nbformat 3 notebook that cannot be upgraded: {_first_line(err)}") from None
+
+
+@contextmanager
+def _quiet_nbformat() -> Iterator[None]:
+    from traitlets.log import get_logger
+
+    logger = get_logger()
+    disabled = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def read_notebook(path: str | Path) -> dict:
@@ -96,60 +121,54 @@ def validate_notebook(notebook: dict) -> list[str]:
 
 
 def update_namespace(path: str | Path, change: Callable[[dict | None], dict | None]) -> dict | None:
-    """Apply `change` to the file's `metadata.mllens` and write the result atomically.
+    """Apply `change` to the file's `metadata.mllens` under the file's lock and write it atomically.
 
     `change` gets the current namespace (None if absent) and returns the new one (None removes it).
-    Every other byte of meaning in the file is kept; returns what was written.
+    Only the `mllens` member's text changes: line endings, a BOM, indentation, key order and number
+    spellings elsewhere in the file stay byte for byte. Returns what was written.
     """
     name = str(path)
-    text = read_text(path)
-    data = parse(name, text)
-    as_v4(name, dict(data))
+    written: list[dict | None] = []
+
+    def edit(data: bytes) -> bytes:
+        bom = data.startswith(codecs.BOM_UTF8)
+        text = _decode(name, data)
+        new = change(current_namespace(name, parse(name, text)))
+        written.append(new)
+        return (codecs.BOM_UTF8 if bom else b"") + _with_namespace(text, new)
+
+    update_file(path, edit)
+    return written[0]
+
+
+def current_namespace(path: str, data: dict) -> dict | None:
+    """The `metadata.mllens` a write would change; refuses one this version cannot safely rewrite."""
+    as_v4(path, dict(data))
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
-        raise UnreadableNotebookError(name, "notebook metadata is not an object")
-    metadata = dict(metadata or {})
-    new = change(metadata.get(NAMESPACE))
-    if new is None:
-        metadata.pop(NAMESPACE, None)
-    else:
-        metadata[NAMESPACE] = new
-    data["metadata"] = metadata
-    atomic_write_text(path, dumps_like(data, text))
-    return new
+        raise UnreadableNotebookError(path, "notebook metadata is not an object")
+    namespace = (metadata or {}).get(NAMESPACE)
+    problem = stored_namespace_problem(namespace)
+    if problem:
+        raise UnreadableNotebookError(path, problem)
+    return namespace
 
 
-def dumps_like(data: Any, original: str) -> str:
-    """`data` as JSON in the original text's style: its indent, its escaping, its final newline."""
-    ascii_only = original.isascii() and "\\u" in original
-    text = json.dumps(data, indent=_indent_of(original), ensure_ascii=ascii_only)
-    return text + "\n" if original.endswith("\n") else text
-
-
-def _indent_of(text: str) -> int | None:
-    stripped = text.lstrip()
-    if not stripped.startswith("{\n") and not stripped.startswith("{\r\n"):
-        return None
-    second = stripped.split("\n", 2)[1]
-    return len(second) - len(second.lstrip(" ")) or 1
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`.
-
-    A symlink is followed, so the link stays and its target is replaced; permissions are kept.
-    """
-    target = Path(os.path.realpath(path))
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mllens-tmp", dir=target.parent)
+def _with_namespace(text: str, namespace: dict | None) -> bytes:
+    """The notebook's text with only `metadata.mllens` rewritten, as UTF-8."""
+    ascii_only = text.isascii() and "\\u" in text
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return _edited(text, namespace, ascii_only).encode("utf-8")
+    except UnicodeEncodeError:
+        return _edited(text, namespace, True).encode("utf-8")
+
+
+def _edited(text: str, namespace: dict | None, ascii_only: bool) -> str:
+    root = jsonedit.root_object(text)
+    unit = jsonedit.style_of(text, root).unit or None
+    metadata = root.last("metadata")
+    if metadata is None or text[metadata.value_start] != "{":
+        value = None if namespace is None else {NAMESPACE: namespace}
+        return jsonedit.set_member(text, root, "metadata", value, ensure_ascii=ascii_only, fallback_unit=unit)
+    span = jsonedit.object_at(text, metadata.value_start)
+    return jsonedit.set_member(text, span, NAMESPACE, namespace, ensure_ascii=ascii_only, fallback_unit=unit)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mllens_jupyter import notebook as notebook_module
+from mllens_jupyter import writer as writer_module
 from mllens_jupyter.answers import make_answer, with_answer
 from mllens_jupyter.errors import UnreadableNotebookError
 from mllens_jupyter.notebook import read_notebook, update_namespace
@@ -35,12 +35,22 @@ def test_writing_an_answer_changes_nothing_else_on_every_corpus_notebook(shared_
     for index, source in enumerate(notebooks):
         copy = tmp_path / f"{index}.ipynb"
         shutil.copyfile(source, copy)
-        original = json.loads(source.read_text(encoding="utf-8"))
+        before = source.read_bytes()
         update_namespace(copy, record)
-        written = json.loads(copy.read_text(encoding="utf-8"))
+        after = copy.read_bytes()
+        written = json.loads(after)
         assert written["metadata"]["mllens"]["answers"]["MLOPS03-BP02"] == ANSWER, source
-        assert without_mllens(written) == without_mllens(original), source
+        assert without_mllens(written) == without_mllens(json.loads(before)), source
+        assert lines_removed(before, after) == set(), source
+        assert list(written["metadata"]) == sorted(written["metadata"]), source
         copy.unlink()
+
+
+def lines_removed(before: bytes, after: bytes) -> set[bytes]:
+    """The lines of `before` that `after` lacks, a comma added at their end aside (the member the new
+    one follows)."""
+    kept = set(after.splitlines())
+    return {line for line in before.splitlines() if line not in kept and line + b"," not in kept}
 
 
 def test_the_text_diff_is_only_the_mllens_block(notebook_file):
@@ -115,7 +125,7 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(notebook_file,
     def crash(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(notebook_module.os, "replace", crash)
+    monkeypatch.setattr(writer_module.os, "replace", crash)
     with pytest.raises(OSError):
         update_namespace(path, record)
     assert path.read_bytes() == before

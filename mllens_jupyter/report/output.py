@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ..notebook import atomic_write_text
+from ..writer import write_new_file
 from .base import valid_unicode
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_report(text: str, output: str | Path | None = None) -> None:
@@ -29,9 +22,6 @@ def write_report(text: str, output: str | Path | None = None) -> None:
     target = Path(output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        is_new = not target.exists()
-        atomic_write_text(target, text)
-        if is_new:
-            target.chmod(0o666 & ~_umask())
+        write_new_file(target, text)
     except OSError as err:
         raise UsageError(f"cannot write the report to {output}: {err.strerror or err}") from None
