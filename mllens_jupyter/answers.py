@@ -36,6 +36,20 @@ def describe_errors(errors: list[SchemaError]) -> str:
     return "; ".join(f"{'.'.join(map(str, e.path)) or 'mllens'}: {e.message}" for e in errors)
 
 
+def stored_namespace_problem(namespace: Any) -> str | None:
+    """Why a stored `metadata.mllens` cannot be safely rewritten, or None when it can (or is absent)."""
+    if namespace is None:
+        return None
+    if not isinstance(namespace, dict):
+        return f"metadata.mllens is not an object (it is {type(namespace).__name__}); fix or remove it"
+    version = namespace.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        return (f"metadata.mllens has schema_version {version}, newer than this mllens understands "
+                f"({SCHEMA_VERSION}); upgrade mllens-jupyter to change it")
+    errors = namespace_errors(namespace)
+    return f"metadata.mllens is invalid: {describe_errors(errors)}" if errors else None
+
+
 def namespace_of(notebook: Mapping) -> dict | None:
     """The notebook's `metadata.mllens`, or None when it has none."""
     metadata = notebook.get("metadata")
@@ -69,6 +83,14 @@ def make_answer(status: str, note: str | None = None, reason: str | None = None,
     if note:
         answer["note"] = note
     return dict(sorted(answer.items()))
+
+
+def revised_answer(previous: Mapping | None, status: str, note: str | None = None,
+                   reason: str | None = None) -> dict:
+    """The answer that replaces `previous`: a status change keeps the earlier note unless a new one
+    is given (an empty note clears it)."""
+    kept = (previous or {}).get("note") if note is None else note
+    return make_answer(status, note=kept or None, reason=reason)
 
 
 def with_answer(namespace: Mapping | None, practice_id: str, answer: Mapping | None, lens_id: str) -> dict:

@@ -7,15 +7,17 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TextIO
 
 from jupyter_core.application import JupyterApp
 from traitlets import Enum, Unicode, default
 from traitlets.config import Application
 
 from . import __version__
+from .escaping import json_visible, visible
 from .errors import (
     AnswerError,
+    FileError,
     LensNotFoundError,
     LensValidationError,
     MllensError,
@@ -34,11 +36,11 @@ EXIT_CODES_HELP = """Exit codes:
     0  success
     1  a check failed: `audit --fail-on` found open risks, `lens validate` found problems
     2  usage error: unknown option, command, practice, status, reason or lens
-    3  unreadable input: a notebook or lens file that is missing, invalid or unreadable
+    3  unreadable input: a notebook or lens file that is missing, invalid, unreadable or not writable
    70  internal error: a bug in mllens (rerun with --debug for the traceback)"""
 
 _EXIT_FOR: list[tuple[type, int]] = [
-    (UnreadableNotebookError, EXIT_UNREADABLE),
+    (FileError, EXIT_UNREADABLE),
     (LensValidationError, EXIT_UNREADABLE),
     (UnknownPracticeError, EXIT_USAGE),
     (AnswerError, EXIT_USAGE),
@@ -48,9 +50,14 @@ _EXIT_FOR: list[tuple[type, int]] = [
 ]
 
 
+def say(text: str, file: TextIO | None = None) -> None:
+    """Print text for a person: whatever came from a file is shown with its control characters escaped."""
+    print(visible(text), file=file or sys.stdout)
+
+
 def fail(message: str, code: int) -> None:
     """One clear line (or block) on stderr, then exit with `code`."""
-    print(f"mllens: error: {message}", file=sys.stderr)
+    say(f"mllens: error: {message}", file=sys.stderr)
     sys.exit(code)
 
 
@@ -80,8 +87,7 @@ def command(start: Callable[..., int | None]) -> Callable[..., None]:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_visible(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 class BaseCommand(JupyterApp):
@@ -149,10 +155,10 @@ class LensListCommand(BaseCommand):
         broken = 0
         for key, found in LensRegistry(parent=self).available().items():
             if isinstance(found, Lens):
-                print(f"{found.id:<20} {len(found.practices):>4} practices  {found.name}  ({found.source})")
+                say(f"{found.id:<20} {len(found.practices):>4} practices  {found.name}  ({found.source})")
             else:
                 broken += 1
-                print(f"{key}: cannot load: {found}", file=sys.stderr)
+                say(f"{key}: cannot load: {found}", file=sys.stderr)
         return EXIT_UNREADABLE if broken else EXIT_OK
 
 
@@ -173,7 +179,7 @@ class LensShowCommand(BaseCommand):
         if self.format == "json":
             print_json(data)
         else:
-            print(text)
+            say(text)
         return EXIT_OK
 
 
@@ -190,10 +196,12 @@ class LensValidateCommand(BaseCommand):
         try:
             lens = load_lens(path)
         except LensValidationError as err:
-            print("\n".join(str(p) for p in err.problems))
-            print(f"{len(err.problems)} problem(s) in {path}", file=sys.stderr)
+            if err.unreadable:
+                raise
+            say("\n".join(str(p) for p in err.problems))
+            say(f"{len(err.problems)} problem(s) in {path}", file=sys.stderr)
             return EXIT_CHECK_FAILED
-        print(f"{path}: valid lens {lens.id!r}: {len(lens.pillars)} pillars, {len(lens.phases)} phases, "
+        say(f"{path}: valid lens {lens.id!r}: {len(lens.pillars)} pillars, {len(lens.phases)} phases, "
               f"{len(lens.practices)} practices")
         return EXIT_OK
 
@@ -208,8 +216,8 @@ class LensExportCommand(BaseCommand):
 
     @command
     def start(self) -> int:
-        from .notebook import atomic_write_text
         from .wa_tool import export_json
+        from .writer import write_new_file
 
         self.args()
         text = export_json(self.load_lens())
@@ -217,8 +225,8 @@ class LensExportCommand(BaseCommand):
             sys.stdout.write(text)
             return EXIT_OK
         Path(self.output).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.output, text)
-        print(f"Well-Architected Tool custom lens written to {self.output} ({len(text.encode())} bytes)")
+        write_new_file(self.output, text)
+        say(f"Well-Architected Tool custom lens written to {self.output} ({len(text.encode())} bytes)")
         return EXIT_OK
 
 
@@ -240,7 +248,8 @@ class AnswerCommand(BaseCommand):
         "STATUS is done, partial, todo or not_applicable (which needs --reason)."
     )
     positional = ("notebook", "practice", "status")
-    note = Unicode("", help="A note to keep with the answer.").tag(config=True)
+    note = Unicode(None, allow_none=True, help="A note to keep with the answer (default: keep the earlier note; "
+                   "an empty one clears it).").tag(config=True)
     reason = Unicode(
         "", help="Why the practice does not apply: out_of_scope, business_priorities, architecture_constraints, other."
     ).tag(config=True)
@@ -248,15 +257,21 @@ class AnswerCommand(BaseCommand):
 
     @command
     def start(self) -> int:
-        from .answers import make_answer, with_answer
+        from .answers import make_answer, revised_answer, with_answer
         from .notebook import update_namespace
 
         path, key, status = self.args()
         lens = self.load_lens()
         practice = lens.practice(key)
-        answer = make_answer(status, note=self.note or None, reason=self.reason or None)
-        update_namespace(path, lambda ns: with_answer(ns, practice.id, answer, lens.id))
-        print(f"{practice.id} ({practice.title}): {status} — recorded in {path}")
+        make_answer(status, reason=self.reason or None)
+
+        def record(namespace: dict | None) -> dict:
+            previous = ((namespace or {}).get("answers") or {}).get(practice.id)
+            answer = revised_answer(previous, status, note=self.note, reason=self.reason or None)
+            return with_answer(namespace, practice.id, answer, lens.id)
+
+        update_namespace(path, record)
+        say(f"{practice.id} ({practice.title}): {status} — recorded in {path}")
         return EXIT_OK
 
 
@@ -279,7 +294,7 @@ class NotebookViewCommand(BaseCommand):
         if self.format == "json":
             print_json(data)
         else:
-            print(self.text(data, lens))
+            say(self.text(data, lens))
         return EXIT_OK
 
 
@@ -385,7 +400,7 @@ class AuditCommand(BaseCommand):
         write_report(text, self.output)
         if self.output:
             summary = report["summary"]
-            print(
+            say(
                 f"mllens: {self.format} report of {summary['notebooks']} notebook(s), {summary['unreadable']} "
                 f"unreadable, written to {self.output}",
                 file=sys.stderr,

@@ -143,7 +143,10 @@ def load_lens(path: str | Path) -> Lens:
 
     Raises LensValidationError listing every problem found. Results are cached until a file changes.
     """
-    root = Path(path).expanduser().resolve()
+    try:
+        root = Path(path).expanduser().resolve()
+    except (OSError, RuntimeError) as err:
+        raise LensValidationError([SourceProblem(str(path), None, "(file)", f"cannot read: {err}")]) from None
     files = _lens_files(root)
     return _load_cached(str(root), tuple((str(f), _mtime(f)) for f in files))
 

@@ -13,15 +13,80 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 
 from .errors import SourceProblem
 from .paths import lens_data_dir
 from .validation import iter_schema_errors
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+MAX_YAML_BYTES = 4 * 1024 * 1024
+
+
+MAX_EXPANDED_NODES = 200_000
+
+
+class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses keys given twice, and aliases (a few hundred bytes of them expand
+    to gigabytes) unless `allow_aliases`, where the expanded document is capped instead."""
+
+    allow_aliases = False
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if self.allow_aliases and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            raise ConstructorError(None, None, f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values",
+                                   node.start_mark)
+        return super().construct_document(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not self.allow_aliases and (node in self.constructed_objects or node in self.recursive_objects):
+            raise ConstructorError(None, None, "anchors and aliases (&name, *name) are not allowed; write the value out",
+                                   node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+
+class AliasLoader(StrictLoader):
+    """StrictLoader for files that share values through aliases (the signal tables)."""
+
+    allow_aliases = True
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values `node` stands for once every alias is written out (shared nodes counted once
+    per use, each worked out once). A recursive alias counts as unbounded."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key] if sizes[key] >= 0 else MAX_EXPANDED_NODES + 1
+    sizes[key] = -1
+    children: list = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    total = 1
+    for child in children:
+        total = min(total + _expanded_size(child, sizes), MAX_EXPANDED_NODES + 1)
+    sizes[key] = total
+    return total
+
+
+def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                raise ConstructorError(None, None, f"duplicate key {key.value!r}", key.start_mark)
+            seen.add(key.value)
+
 
 SCHEMA_FILE = "lens.v1.schema.json"
 
@@ -54,13 +119,12 @@ def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
     return None
 
 
-def read_document(path: Path) -> SourceDocument | SourceProblem:
+def read_document(path: Path, allow_aliases: bool = False) -> SourceDocument | SourceProblem:
     """Parse one YAML file; a problem (never an exception) when it cannot be read or parsed."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return SourceProblem(str(path), None, "(file)", f"cannot read: {err}")
-    loader = _Loader(text)
+    text = _read_text(path)
+    if isinstance(text, SourceProblem):
+        return text
+    loader = (AliasLoader if allow_aliases else StrictLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -71,6 +135,21 @@ def read_document(path: Path) -> SourceDocument | SourceProblem:
     finally:
         loader.dispose()
     return SourceDocument(str(path), data, node)
+
+
+def _read_text(path: Path) -> str | SourceProblem:
+    """A YAML file's text, refused before parsing when it is larger than any real one."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_YAML_BYTES + 1)
+    except (OSError, RuntimeError) as err:
+        return SourceProblem(str(path), None, "(file)", f"cannot read: {getattr(err, 'strerror', None) or err}")
+    if len(data) > MAX_YAML_BYTES:
+        return SourceProblem(str(path), None, "(file)", f"larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return SourceProblem(str(path), None, "(file)", f"not UTF-8 text (byte {err.start})")
 
 
 @lru_cache(maxsize=1)

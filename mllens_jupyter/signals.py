@@ -310,7 +310,7 @@ def load_signals(path: str | Path | None = None) -> Signals:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str, stamp: int) -> Signals:
-    doc = read_document(Path(path))
+    doc = read_document(Path(path), allow_aliases=True)
     if isinstance(doc, SourceProblem):
         raise LensValidationError([doc])
     problems = list(_schema_problems(doc))

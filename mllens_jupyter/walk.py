@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import UsageError
+from .errors import UnreadableNotebookError, UsageError
 
 NOTEBOOK_SUFFIX = ".ipynb"
 
@@ -126,13 +126,14 @@ def pyproject_rules_of(folder: str) -> list[ExcludeRule]:
 
 
 def check_paths(paths: Iterable[str]) -> list[str]:
-    """The paths, or UsageError naming the first that does not exist (a broken link does exist)."""
+    """The paths; UsageError when there are none, UnreadableNotebookError naming the first that does not
+    exist (a broken link does exist)."""
     paths = list(paths)
     if not paths:
         raise UsageError("give at least one notebook or folder to audit")
     for path in paths:
         if not os.path.lexists(path):
-            raise UsageError(f"no such file or folder: {path}")
+            raise UnreadableNotebookError(path, "no such file or folder")
     return paths
 
 

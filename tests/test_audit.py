@@ -292,7 +292,6 @@ def test_fail_on_high_fails_on_an_unanswered_high_risk_practice(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["no-such-folder"], "no such file or folder: no-such-folder"),
         ([".", "--format", "pdf"], "unknown report format 'pdf'"),
         ([".", "--fail-on", "low"], "fail_on"),
         ([".", "--jobs", "-2"], "jobs"),
@@ -303,6 +302,13 @@ def test_usage_errors_exit_2_with_one_message_and_no_report(tmp_path, args, mess
     result = run_cli("audit", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_path_is_unreadable_input_like_in_every_other_command(tmp_path):
+    result = run_cli("audit", "no-such-folder", cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr == "mllens: error: no-such-folder: no such file or folder\n"
     assert result.stdout == ""
 
 

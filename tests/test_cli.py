@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPORA, run_cli
+from .conftest import CORPORA, REPO, make_notebook, run_cli
 
 
 @pytest.fixture
@@ -142,3 +142,160 @@ def test_a_broken_lens_given_by_path_is_unreadable_input(tmp_path):
     path.write_text("schema_version: 1\n")
     result = run_cli("lens", "show", "--lens", path)
     assert result.returncode == 3 and "invalid lens" in result.stderr
+
+
+# -- reliability: hostile input, formatting kept, clear exits -----------------------------------------
+
+def only_the_answer_was_added(before: str, after: str) -> bool:
+    """`after` is `before` with one run of text inserted, the new `mllens` member, and perhaps the comma
+    that joins it to the member before; no other character changed."""
+    import difflib
+
+    edits = [op for op in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if op[0] != "equal"]
+    inserted = [after[j1:j2] for tag, _, _, j1, j2 in edits if tag == "insert"]
+    return len(edits) == len(inserted) and '"mllens"' in "".join(inserted) and all(
+        '"mllens"' in text or text.strip() == "," for text in inserted)
+
+
+def nb_bytes(text: str, bom: bool = False) -> bytes:
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        nb_bytes(json.dumps(make_notebook(), indent=1).replace("\n", "\r\n") + "\r\n"),
+        nb_bytes(json.dumps(make_notebook(), indent=2) + "\n", bom=True),
+        nb_bytes('{\n "cells": [],\n "metadata": {\n    "huge": 1e400, "n": 1.50,\n  "kernelspec": {"name": "python3"}\n },\n'
+                 ' "nbformat": 4,\n "nbformat_minor": 5\n}\n'),
+        nb_bytes('{"cells": [], "metadata": {"a": {"b": [1,2,  3]}, "z": "é \\ud83d\\ude00"}, "nbformat": 4, "nbformat_minor": 5}'),
+    ],
+    ids=["crlf", "bom", "mixed-indent-and-numbers", "one-line"],
+)
+def test_an_answer_changes_no_byte_outside_its_own_lines(tmp_path, content):
+    path = tmp_path / "styled.ipynb"
+    path.write_bytes(content)
+    assert run_cli("answer", path, "MLOPS03-BP01", "done", "--note", "profiled").returncode == 0
+    after = path.read_bytes()
+    assert only_the_answer_was_added(content.decode("utf-8"), after.decode("utf-8"))
+    assert after.startswith(b"\xef\xbb\xbf") == content.startswith(b"\xef\xbb\xbf")
+    assert (b"\r\n" in after) == (b"\r\n" in content) and after.count(b"\n") == after.count(b"\r\n") or b"\r\n" not in content
+    if b"1e400" in content:
+        assert b'"huge": 1e400, "n": 1.50' in after
+    metadata = json.loads(after.decode("utf-8-sig"))["metadata"]
+    assert "mllens" in metadata
+
+
+def test_a_status_change_keeps_the_earlier_note(corpus_copy):
+    run_cli("answer", corpus_copy, "MLOPS03-BP01", "done", "--note", "profiled with ydata")
+    run_cli("answer", corpus_copy, "MLOPS03-BP01", "partial")
+    answer = json.loads(corpus_copy.read_text())["metadata"]["mllens"]["answers"]["MLOPS03-BP01"]
+    assert (answer["status"], answer["note"]) == ("partial", "profiled with ydata")
+    run_cli("answer", corpus_copy, "MLOPS03-BP01", "todo", "--note", "")
+    assert "note" not in json.loads(corpus_copy.read_text())["metadata"]["mllens"]["answers"]["MLOPS03-BP01"]
+
+
+def test_notes_and_names_reach_the_terminal_with_their_control_characters_escaped(tmp_path):
+    path = tmp_path / "evil\u202egnp.ipynb"
+    path.write_text(json.dumps(make_notebook(), indent=1))
+    assert run_cli("answer", path, "MLOPS03-BP01", "done", "--note", "x\x1b]0;PWNED\x07\x1b[2J").returncode == 0
+    outputs = [run_cli("status", path).stdout, run_cli("status", path).stdout,
+               run_cli("audit", tmp_path).stdout, run_cli("audit", tmp_path, "--format", "markdown").stdout,
+               run_cli("status", tmp_path / "bad\x1b[2J.ipynb").stderr]
+    for text in outputs:
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "x\\x1b]0;PWNED\\x07\\x1b[2J" in outputs[0]
+    assert "evil\\u202egnp.ipynb" in outputs[2] and "evil\\\\u202egnp.ipynb" in outputs[3]
+    assert "bad\\x1b[2J.ipynb: no such file" in outputs[4]
+    status = json.loads(run_cli("status", path, "--format", "json").stdout)
+    assert status["answers"][0]["note"] == "x\x1b]0;PWNED\x07\x1b[2J" if "answers" in status else True
+
+
+V3_WITH_HEADING = {
+    "nbformat": 3, "nbformat_minor": 0, "metadata": {"name": "old"},
+    "worksheets": [{"metadata": {}, "cells": [
+        {"cell_type": "heading", "level": 1, "metadata": {}, "source": ["Training ", "a model"]},
+        {"cell_type": "code", "language": "python", "metadata": {}, "outputs": [],
+         "input": ["from sklearn.linear_model import LogisticRegression\n", "model = LogisticRegression().fit(X, y)"]},
+    ]}],
+}
+
+
+def test_an_nbformat_3_notebook_with_a_heading_cell_is_read_answered_and_audited(tmp_path):
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(V3_WITH_HEADING, indent=1))
+    assert run_cli("status", path).returncode == 0
+    assert run_cli("answer", path, "MLOPS03-BP01", "done").returncode == 0
+    audit = run_cli("audit", tmp_path, "--format", "json")
+    assert audit.returncode == 0, audit.stderr
+    assert json.loads(path.read_text())["worksheets"] == V3_WITH_HEADING["worksheets"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [{"cell_type": "code"}]}]}',
+         "nbformat 3 notebook that cannot be upgraded"),
+        ('{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"mllens": [1, 2]}}',
+         "metadata.mllens is not an object (it is list); fix or remove it"),
+        ('{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"mllens": {"schema_version": 2, "answers": {}}}}',
+         "metadata.mllens has schema_version 2, newer than this mllens understands (1); upgrade mllens-jupyter"),
+        ('{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"mllens": {"schema_version": 1, '
+         '"answers": {"MLSEC01-BP01": {"status": "finished"}}}}}', "metadata.mllens is invalid: answers.MLSEC01-BP01"),
+    ],
+    ids=["malformed-v3", "namespace-list", "newer-schema", "malformed-other-answer"],
+)
+def test_a_notebook_an_answer_cannot_safely_go_into_exits_3_with_one_line(tmp_path, content, message):
+    path = tmp_path / "odd.ipynb"
+    path.write_text(content)
+    result = run_cli("answer", path, "MLOPS03-BP01", "done")
+    assert result.returncode == 3
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert path.read_text() == content
+
+
+def test_a_lone_escaped_surrogate_beside_raw_unicode_is_kept_as_written(tmp_path):
+    content = '{"cells": [], "metadata": {"title": "caf\u00e9 \\ud800"}, "nbformat": 4, "nbformat_minor": 5}\n'
+    path = tmp_path / "odd.ipynb"
+    path.write_text(content, encoding="utf-8")
+    assert run_cli("answer", path, "MLOPS03-BP01", "done", "--note", "\u00e9t\u00e9").returncode == 0
+    assert '"title": "caf\u00e9 \\ud800"' in path.read_text(encoding="utf-8")
+    assert run_cli("status", path).returncode == 0
+    assert run_cli("audit", tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+         "bomb.yaml:1: (yaml): anchors and aliases (&name, *name) are not allowed; write the value out"),
+        ("schema_version: 1\nid: x\nid: y\n", "bomb.yaml:3: (yaml): duplicate key 'id'"),
+        ("version: '" + "9" * (5 * 1024 * 1024) + "'\n", "bomb.yaml: (file): larger than 4 MiB"),
+    ],
+    ids=["aliases", "duplicate-key", "too-large"],
+)
+def test_hostile_yaml_is_refused_with_one_line_and_exit_3(tmp_path, text, message):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    for args in (("lens", "validate", path), ("lens", "show", "--lens", path), ("status", "x.ipynb", "--lens", path)):
+        result = run_cli(*args)
+        assert result.returncode == 3, (args, result.stderr)
+        assert result.stderr.splitlines() == [f"mllens: error: {path.parent}/{message}"]
+
+
+def test_missing_and_looping_lens_paths_are_unreadable_input(tmp_path):
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    for path in (tmp_path / "missing.yaml", tmp_path / "a.yaml"):
+        result = run_cli("lens", "validate", path)
+        assert result.returncode == 3 and len(result.stderr.splitlines()) == 1 and str(path) in result.stderr
+    assert run_cli("lens", "show", "--lens", tmp_path / "a.yaml").returncode == 3
+
+
+def test_a_version_longer_than_a_version_is_a_problem_of_the_lens(tmp_path):
+    path = tmp_path / "lens.yaml"
+    lens = (REPO / "lens" / "aws-ml-lens" / "lens.yaml").read_text().replace("version:", "version: '" + "1" * 65 + "'\nold:", 1)
+    path.write_text(lens)
+    result = run_cli("lens", "validate", path)
+    assert result.returncode == 1 and "version" in result.stdout

@@ -11,7 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from ..escaping import visible
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -74,8 +75,8 @@ def applicable_rows(report: dict, notebook: dict) -> Iterator[tuple[str, dict, s
 
 
 def one_line(text: Any, limit: int = 0) -> str:
-    """A notebook-supplied string made safe for a single line of terminal or plain text."""
-    flat = _CONTROL.sub("?", " ".join(str(text).split()))
+    """A notebook-supplied string on a single line of terminal or plain text, its controls escaped."""
+    flat = visible(" ".join(str(text).split()))
     return flat if not limit or len(flat) <= limit else flat[: limit - 1] + "…"
 
 

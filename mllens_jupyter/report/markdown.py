@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..escaping import visible
 from .base import Report, one_line, percent, phase_names, pillar_names, pillar_short, practice_info, verdict
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -40,7 +41,7 @@ class MarkdownReport(Report):
             self.notebooks(report),
             self.no_answers(report),
         ]
-        return "\n\n".join("\n".join(p) for p in parts if p) + "\n"
+        return visible("\n\n".join("\n".join(p) for p in parts if p) + "\n")
 
     def header(self, report: dict) -> list[str]:
         s, lens = report["summary"], report["lens"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..escaping import visible
 from .base import Report, one_line, percent, phase_names, pillar_short, practice_info, verdict
 
 NAME_WIDTH = 30
@@ -21,7 +22,7 @@ class TableReport(Report):
             self.problems(report),
             verdict(report),
         ]
-        return "\n\n".join(s for s in sections if s) + "\n"
+        return visible("\n\n".join(s for s in sections if s) + "\n")
 
     def header(self, report: dict) -> str:
         lens, summary = report["lens"], report["summary"]
