@@ -6,7 +6,7 @@ The namespace is described by `schemas/mllens-metadata.v1.schema.json`; see DESI
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -18,6 +18,9 @@ from .validation import SchemaError, iter_schema_errors
 NAMESPACE = "mllens"
 SCHEMA_VERSION = 1
 STATUSES = ("done", "partial", "todo", "not_applicable")
+UNANSWERED = "unanswered"
+SCOPES = ("notebook", "workload")
+_STANDING = {UNANSWERED: 0, "todo": 1, "partial": 2, "done": 3, "not_applicable": 3}
 REASONS = ("out_of_scope", "business_priorities", "architecture_constraints", "other")
 SCHEMA_FILE = "mllens-metadata.v1.schema.json"
 
@@ -123,3 +126,24 @@ def open_risk(risk_if_absent: str, answer: Mapping | None) -> str | None:
     if status == "partial":
         return "medium"
     return risk_if_absent
+
+
+def status_of(answer: Mapping | None) -> str:
+    """An answer's status, `unanswered` when there is none (or it is malformed)."""
+    status = (answer or {}).get("status")
+    return status if status in STATUSES else UNANSWERED
+
+
+def effective_answers(own: Mapping[str, Mapping], inherited: Mapping[str, Mapping]) -> dict[str, dict]:
+    """The answers that apply to a notebook, each with its `scope`: the notebook's own answer
+    overrides its workload's; otherwise the workload's applies. Both keyed by practice id."""
+    effective = {pid: {**answer, "scope": "workload"} for pid, answer in inherited.items()}
+    effective.update({pid: {**answer, "scope": "notebook"} for pid, answer in own.items()})
+    return dict(sorted(effective.items()))
+
+
+def weakest(answers: Iterable[Mapping | None]) -> Mapping | None:
+    """Of the effective answers a practice has in a workload's notebooks, the one that leaves it
+    least dealt with (unanswered, then todo, partial, done or not applicable): a workload is only as
+    far along with a practice as its weakest notebook."""
+    return min(answers, key=lambda answer: _STANDING[status_of(answer)], default=None)

@@ -1,5 +1,5 @@
 """Audit notebooks against a lens: answers recorded in each notebook joined with the phases inferred
-from its cells, aggregated into one report of plain data (see `schemas/audit-report.v1.schema.json`).
+from its cells, aggregated into one report of plain data (see `schemas/audit-report.v2.schema.json`).
 
 Definitions used throughout the report:
 
@@ -33,20 +33,25 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import count, islice
+from pathlib import Path
 from typing import Any
 
 from traitlets import Enum, Int, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 from . import __version__
-from .answers import STATUSES, answers_of, describe_errors, namespace_errors, namespace_of, open_risk
+from .answers import STATUSES, answers_of, describe_errors, effective_answers, namespace_errors, namespace_of, open_risk
+from .baseline import Baseline
 from .errors import MllensError, UnreadableNotebookError
 from .lens import Lens, load_lens
 from .notebook import read_notebook
+from .review import load as load_review
+from .review import review_for, workload_answers
 from .status import resolve_answers
 from .walk import Entry, display_path, iter_entries
+from .workload import WorkloadTally
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 UNANSWERED = "unanswered"
 COUNTED_STATUSES = (*STATUSES, UNANSWERED)
 WEIGHTS = {"done": 1.0, "not_applicable": 1.0, "partial": 0.5}
@@ -94,9 +99,10 @@ def _metadata_problems(notebook: dict) -> list[str]:
     return [describe_errors(errors)] if errors else []
 
 
-def _answers(answers: dict[str, dict]) -> dict[str, dict]:
-    keep = ("status", "reason", "note", "updated")
-    return {pid: {k: answer[k] for k in keep if k in answer} for pid, answer in sorted(answers.items())}
+def _answers(answers: dict[str, dict], scope: str = "notebook") -> dict[str, dict]:
+    keep = ("status", "reason", "note", "updated", "scope")
+    return {pid: {"scope": scope, **{k: answer[k] for k in keep if k in answer}}
+            for pid, answer in sorted(answers.items())}
 
 
 def coverage_of(counts: dict[str, int | float]) -> float | None:
@@ -113,24 +119,33 @@ def notebook_result(path: str, notebook: dict, lens: Lens, inference: Any = None
     inferred, found = _inferred_and_evidence(inference, notebook, lens)
     phases = _phases(lens, inferred)
     answers, unknown = resolve_answers(lens, answers_of(notebook))
-    applicable = [p for p in lens.practices if p.phase in phases]
-    counts = Counter(_status(answers.get(p.id)) for p in applicable)
-    risks = [(p, open_risk(p.risk_if_absent, answers.get(p.id))) for p in applicable]
-    return {
+    result = {
         "path": path,
         "cells": len(notebook.get("cells") or ()),
         "phases": phases,
         "phase_cells": _phase_cells(phases, inferred),
-        "applicable": [p.id for p in applicable],
-        "answers": _answers(answers),
+        "applicable": [p.id for p in lens.practices if p.phase in phases],
+        "evidence": _evidence(found or {}),
+        "unknown_answers": unknown,
+        "metadata_problems": _metadata_problems(notebook),
+    }
+    return judged(result, _answers(answers), lens)
+
+
+def judged(result: Result, answers: dict[str, dict], lens: Lens) -> Result:
+    """`result` with the answers that apply to the notebook and what follows from them: counts by
+    status, open risks and coverage of its applicable practices."""
+    practices = [lens.practice(pid) for pid in result["applicable"]]
+    counts = Counter(_status(answers.get(p.id)) for p in practices)
+    risks = [(p, open_risk(p.risk_if_absent, answers.get(p.id))) for p in practices]
+    return {
+        **result,
+        "answers": answers,
         "by_status": {status: counts.get(status, 0) for status in COUNTED_STATUSES},
         "open_risks": [
             {"practice": p.id, "risk": risk, "status": _status(answers.get(p.id))} for p, risk in risks if risk
         ],
         "coverage": coverage_of(counts),
-        "evidence": _evidence(found or {}),
-        "unknown_answers": unknown,
-        "metadata_problems": _metadata_problems(notebook),
     }
 
 
@@ -297,8 +312,11 @@ def _lens_data(lens: Lens) -> dict:
 class ReportBuilder:
     """Aggregates per-notebook results, one at a time, into the repository report."""
 
-    def __init__(self, lens: Lens, paths: list[str], fail_on: str | None = None) -> None:
+    def __init__(self, lens: Lens, paths: list[str], fail_on: str | None = None, review: str | None = None,
+                 baseline: Baseline | None = None) -> None:
         self.lens, self.paths, self.fail_on = lens, [display_path(p) for p in paths], fail_on
+        self.review, self.baseline = review, baseline
+        self.tallies: dict[Path | None, WorkloadTally] = {}
         self.notebooks: list[Result] = []
         self.unreadable: list[dict] = []
         self.skipped: list[dict] = []
@@ -310,10 +328,14 @@ class ReportBuilder:
         self.cell_of = {p.id: self.cells[(p.phase, p.pillar)] for p in lens.practices}
 
     def add(self, result: Result) -> None:
+        tally = self._tally(result["path"])
         result["path"] = display_path(result["path"])
         if result.get("unreadable"):
             self.unreadable.append({"path": result["path"], "reason": result["reason"]})
             return
+        if tally.answers:
+            result = judged(result, effective_answers(result["answers"], _answers(tally.answers, "workload")), self.lens)
+        tally.add(result)
         self.notebooks.append(self._shared_strings(result))
         self.phase_notebooks.update(result["phases"])
         answers = result["answers"]
@@ -325,6 +347,19 @@ class ReportBuilder:
             self._cell(risk["practice"])[f"open_{risk['risk']}"] += 1
             if risk["risk"] == "high":
                 self.high_risks[self.ids.get(risk["practice"]) or self.lens.practice(risk["practice"]).id] += 1
+
+    def _tally(self, path: str) -> WorkloadTally:
+        """The workload a notebook belongs to: its review file's, or the unreviewed group."""
+        found = review_for(path, self.review)
+        if found not in self.tallies:
+            review = load_review(found, self.lens) if found else None
+            self.tallies[found] = WorkloadTally(self.lens, found, review, workload_answers(review, self.lens))
+        return self.tallies[found]
+
+    def workloads(self) -> list[dict]:
+        """Each workload's section, reviewed ones by path, the unreviewed group last."""
+        tallies = sorted(self.tallies.items(), key=lambda item: (item[0] is None, str(item[0])))
+        return [tally.finish() for _, tally in tallies if tally.notebooks]
 
     def _cell(self, pid: str) -> Counter:
         """The phase x pillar counters of a practice."""
@@ -377,12 +412,13 @@ class ReportBuilder:
         ranked = sorted(self.high_risks.items(), key=lambda item: (-item[1], order[item[0]]))
         return [{"practice": pid, "notebooks": count} for pid, count in ranked[:TOP_RISKS]]
 
-    def summary(self) -> dict:
+    def summary(self, workloads: list[dict]) -> dict:
         by_status = Counter()
         for result in self.notebooks:
             by_status.update(result["by_status"])
-        open_risks = Counter(r["risk"] for result in self.notebooks for r in result["open_risks"])
+        open_risks = Counter(p["risk"] for w in workloads for p in w["practices"] if p["risk"])
         return {
+            "workloads": len(workloads),
             "notebooks": len(self.notebooks),
             "unreadable": len(self.unreadable),
             "skipped": len(self.skipped),
@@ -396,20 +432,28 @@ class ReportBuilder:
             "phase_notebooks": {phase.id: self.phase_notebooks.get(phase.id, 0) for phase in self.lens.phases},
         }
 
-    def gate(self) -> dict:
+    def gate(self, changes: dict | None) -> dict:
+        """Exit 3 for unreadable files, else 1 when an open risk at or above `fail_on` remains (with a
+        baseline: only a new one), else 0."""
         failing = [r["path"] for r in self.notebooks if _fails(r, self.fail_on)]
+        if changes is not None:
+            new = [c for c in changes["changes"] if c["change"] == "new" and _at_least(c["risk"], self.fail_on)]
+            failing = sorted({path for c in new for path in c["notebooks"]})
         code = EXIT_UNREADABLE if self.unreadable else EXIT_CHECK_FAILED if failing else EXIT_OK
         return {"fail_on": self.fail_on, "failing_notebooks": len(failing), "exit_code": code}
 
     def finish(self) -> dict:
-        """The report (plain data; keys documented in `schemas/audit-report.v1.schema.json`)."""
-        return {
+        """The report (plain data; keys documented in `schemas/audit-report.v2.schema.json`)."""
+        workloads = self.workloads()
+        changes = self.baseline.compare(workloads) if self.baseline else None
+        report = {
             "report_version": REPORT_VERSION,
             "tool": {"name": "mllens", "version": __version__},
             "paths": list(self.paths),
             "lens": _lens_data(self.lens),
-            "summary": self.summary(),
-            "gate": self.gate(),
+            "summary": self.summary(workloads),
+            "gate": self.gate(changes),
+            "workloads": workloads,
             "matrix": self.matrix(),
             "top_high_risks": self.top_high_risks(),
             "no_answers": [r["path"] for r in self.notebooks if not r["answers"]],
@@ -417,12 +461,17 @@ class ReportBuilder:
             "unreadable": sorted(self.unreadable, key=lambda u: u["path"]),
             "skipped": sorted(self.skipped, key=lambda s: s["path"]),
         }
+        if changes is not None:
+            report["baseline"] = changes
+        return report
 
 
 def _fails(result: Result, fail_on: str | None) -> bool:
-    if not fail_on:
-        return False
-    return any(RISK_RANK[r["risk"]] >= RISK_RANK[fail_on] for r in result["open_risks"])
+    return any(_at_least(r["risk"], fail_on) for r in result["open_risks"])
+
+
+def _at_least(risk: str, fail_on: str | None) -> bool:
+    return bool(fail_on) and RISK_RANK[risk] >= RISK_RANK[fail_on]
 
 
 class Auditor(LoggingConfigurable):
@@ -436,6 +485,10 @@ class Auditor(LoggingConfigurable):
         ["high", "medium"], None, allow_none=True, help="Exit with 1 when an open risk at or above this level remains."
     ).tag(config=True)
     batch_size = Int(8, min=1, help="Notebooks handed to a worker process at a time.").tag(config=True)
+    review = Unicode("", help="The workload's review file for every notebook audited (default: each notebook's "
+                     "nearest mllens-review.yaml above it, or [tool.mllens] review).").tag(config=True)
+    baseline = Unicode("", help="A milestone name or a JSON audit report: report the risks that are new and "
+                       "resolved since, and fail only on new ones.").tag(config=True)
 
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
@@ -454,7 +507,8 @@ class Auditor(LoggingConfigurable):
         """Audit every notebook under `paths` and return the report."""
         paths = list(paths)
         entries = self.entries(paths)
-        builder = ReportBuilder(lens, paths, self.fail_on)
+        baseline = Baseline.named(self.baseline, paths, lens, self.review or None) if self.baseline else None
+        builder = ReportBuilder(lens, paths, self.fail_on, self.review or None, baseline)
         stream = _Stream(lens, self.worker_count(), self.batch_size, builder.note, inference)
         with collection_between_notebooks():
             for result in stream.results(entries):

@@ -244,35 +244,56 @@ class LensCommand(BaseCommand):
 class AnswerCommand(BaseCommand):
     name = "mllens answer"
     description = (
-        "Record an answer in a notebook's metadata (nothing else in the file changes). "
-        "STATUS is done, partial, todo or not_applicable (which needs --reason)."
+        "Record an answer for a practice. TARGET is a notebook (its metadata; nothing else in the file "
+        "changes), or a workload's review file or the folder that holds it (every notebook below inherits "
+        "the answer unless it answers itself). STATUS is done, partial, todo or not_applicable (which needs "
+        "--reason). A status change keeps the earlier note unless a new one is given."
     )
-    positional = ("notebook", "practice", "status")
+    positional = ("target", "practice", "status")
     note = Unicode(None, allow_none=True, help="A note to keep with the answer (default: keep the earlier note; "
                    "an empty one clears it).").tag(config=True)
     reason = Unicode(
         "", help="Why the practice does not apply: out_of_scope, business_priorities, architecture_constraints, other."
     ).tag(config=True)
-    aliases = {"note": "AnswerCommand.note", "reason": "AnswerCommand.reason", "lens": "BaseCommand.lens"}
+    owner = Unicode("", help="Who owns the practice in the workload (review files only).").tag(config=True)
+    due = Unicode("", help="When it is due, YYYY-MM-DD (review files only).").tag(config=True)
+    aliases = {"note": "AnswerCommand.note", "reason": "AnswerCommand.reason", "owner": "AnswerCommand.owner",
+               "due": "AnswerCommand.due", "lens": "BaseCommand.lens"}
 
     @command
     def start(self) -> int:
-        from .answers import make_answer, revised_answer, with_answer
-        from .notebook import update_namespace
+        from .answers import make_answer
 
-        path, key, status = self.args()
+        target, key, status = self.args()
         lens = self.load_lens()
         practice = lens.practice(key)
         make_answer(status, reason=self.reason or None)
-
-        def record(namespace: dict | None) -> dict:
-            previous = ((namespace or {}).get("answers") or {}).get(practice.id)
-            answer = revised_answer(previous, status, note=self.note, reason=self.reason or None)
-            return with_answer(namespace, practice.id, answer, lens.id)
-
-        update_namespace(path, record)
-        say(f"{practice.id} ({practice.title}): {status} — recorded in {path}")
+        where = self.record_workload(target, lens, practice.id, status) if is_review_target(target) else \
+            self.record_notebook(target, lens, practice.id, status)
+        say(f"{practice.id} ({practice.title}): {status} — recorded in {where}")
         return EXIT_OK
+
+    def record_notebook(self, path: str, lens, practice_id: str, status: str) -> str:
+        from .answering import answer_notebook
+
+        if self.owner or self.due:
+            raise UsageError("--owner and --due belong to the workload: answer in its review file (or its folder)")
+        answer_notebook(path, lens, practice_id, status, note=self.note, reason=self.reason or None)
+        return path
+
+    def record_workload(self, target: str, lens, practice_id: str, status: str) -> str:
+        from .answering import answer_workload
+        from .review import review_path
+
+        path = review_path(target)
+        answer_workload(path, lens, practice_id, status, note=self.note, reason=self.reason or None,
+                        owner=self.owner or None, due=self.due or None)
+        return f"{path} (the workload)"
+
+
+def is_review_target(target: str) -> bool:
+    """Whether `mllens answer` was given a review file or a folder rather than a notebook."""
+    return Path(target).is_dir() or target.endswith((".yaml", ".yml"))
 
 
 class NotebookViewCommand(BaseCommand):
@@ -301,12 +322,18 @@ class NotebookViewCommand(BaseCommand):
 class StatusCommand(NotebookViewCommand):
     name = "mllens status"
     description = "Show the answers recorded in a notebook, grouped by pillar."
-    aliases = {"format": "StatusCommand.format", "lens": "BaseCommand.lens"}
+    aliases = {"format": "StatusCommand.format", "review": "StatusCommand.review", "lens": "BaseCommand.lens"}
+
+    review = Unicode("", help="The workload's review file (default: the nearest mllens-review.yaml above the "
+                     "notebook, or [tool.mllens] review).").tag(config=True)
 
     def data(self, path: str, notebook: dict, lens) -> dict:
+        from . import review as reviews
         from .status import notebook_status
 
-        return notebook_status(lens, notebook, path)
+        found = reviews.review_for(path, self.review or None)
+        inherited = reviews.workload_answers(reviews.load(found, lens), lens) if found else {}
+        return notebook_status(lens, notebook, path, inherited, str(found) if found else None)
 
     def text(self, data: dict, lens) -> str:
         from .textview import status_text
@@ -353,6 +380,8 @@ class AuditCommand(BaseCommand):
         "fail-on": "Auditor.fail_on",
         "jobs": "Auditor.jobs",
         "exclude": "Auditor.exclude",
+        "review": "Auditor.review",
+        "baseline": "Auditor.baseline",
         "lens": "BaseCommand.lens",
     }
 
@@ -420,6 +449,8 @@ class MllensApp(BaseCommand):
         "status": (StatusCommand, StatusCommand.description),
         "infer": (InferCommand, "Show the stages inferred for each cell of a notebook, and the phases present."),
         "audit": (AuditCommand, "Audit notebooks and folders against the lens: a report, and an exit code for CI."),
+        "review": ("mllens_jupyter.review_commands.ReviewCommand",
+                   "Start a workload's review file, or record a milestone of it."),
     }
 
 

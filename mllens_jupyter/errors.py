@@ -78,3 +78,18 @@ class LensValidationError(MllensError):
     def unreadable(self) -> bool:
         """Whether a file could not be read or parsed at all (so nothing could be checked)."""
         return any(p.field in UNREADABLE_FIELDS for p in self.problems)
+
+
+class StaleReviewError(FileError):
+    """A write that was made against a version of the review file that has changed since."""
+
+
+class ReviewError(MllensError):
+    """A review file that cannot be used; `problems` holds every problem found, each with its line."""
+
+    def __init__(self, problems: list[SourceProblem]) -> None:
+        self.problems = problems
+        if len(problems) == 1:
+            super().__init__(str(problems[0]))
+            return
+        super().__init__(f"invalid review file ({len(problems)} problems):\n" + "\n".join(f"  {p}" for p in problems))

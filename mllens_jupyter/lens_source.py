@@ -54,6 +54,12 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}  # dates stay text (`due: 2027-01-15`), as the JSON schemas that check them expect
+
+
 class AliasLoader(StrictLoader):
     """StrictLoader for files that share values through aliases (the signal tables)."""
 
@@ -121,9 +127,22 @@ def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
 
 def read_document(path: Path, allow_aliases: bool = False) -> SourceDocument | SourceProblem:
     """Parse one YAML file; a problem (never an exception) when it cannot be read or parsed."""
-    text = _read_text(path)
-    if isinstance(text, SourceProblem):
-        return text
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_YAML_BYTES + 1)
+    except (OSError, RuntimeError) as err:
+        return SourceProblem(str(path), None, "(file)", f"cannot read: {getattr(err, 'strerror', None) or err}")
+    return document_from_text(str(path), data, allow_aliases)
+
+
+def document_from_text(name: str, data: bytes, allow_aliases: bool = False) -> SourceDocument | SourceProblem:
+    """Parse YAML bytes read from `name`, refused before parsing when larger than any real file."""
+    if len(data) > MAX_YAML_BYTES:
+        return SourceProblem(name, None, "(file)", f"larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return SourceProblem(name, None, "(file)", f"not UTF-8 text (byte {err.start})")
     loader = (AliasLoader if allow_aliases else StrictLoader)(text)
     try:
         node = loader.get_single_node()
@@ -131,25 +150,10 @@ def read_document(path: Path, allow_aliases: bool = False) -> SourceDocument | S
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        return SourceProblem(str(path), line, "(yaml)", str(getattr(err, "problem", err)))
+        return SourceProblem(name, line, "(yaml)", str(getattr(err, "problem", err)))
     finally:
         loader.dispose()
-    return SourceDocument(str(path), data, node)
-
-
-def _read_text(path: Path) -> str | SourceProblem:
-    """A YAML file's text, refused before parsing when it is larger than any real one."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_YAML_BYTES + 1)
-    except (OSError, RuntimeError) as err:
-        return SourceProblem(str(path), None, "(file)", f"cannot read: {getattr(err, 'strerror', None) or err}")
-    if len(data) > MAX_YAML_BYTES:
-        return SourceProblem(str(path), None, "(file)", f"larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        return SourceProblem(str(path), None, "(file)", f"not UTF-8 text (byte {err.start})")
+    return SourceDocument(name, data, node)
 
 
 @lru_cache(maxsize=1)
@@ -168,11 +172,16 @@ def _schema_for(definition: str | None) -> dict:
 
 def schema_problems(doc: SourceDocument, definition: str | None = None) -> Iterator[SourceProblem]:
     """Every schema violation of `doc`, against the whole lens schema or one of its definitions."""
-    for path, message in iter_schema_errors(doc.data, _schema_for(definition)):
-        yield SourceProblem(doc.file, doc.line_of(path), _field_name(path), message)
+    return problems_against(doc, _schema_for(definition))
 
 
-def _field_name(path: tuple) -> str:
+def problems_against(doc: SourceDocument, schema: dict) -> Iterator[SourceProblem]:
+    """Every violation of `schema` by `doc`, each with the line of the value at fault."""
+    for path, message in iter_schema_errors(doc.data, schema):
+        yield SourceProblem(doc.file, doc.line_of(path), field_name(path), message)
+
+
+def field_name(path: tuple) -> str:
     if not path:
         return "(document)"
     return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .answers import answers_of
+from .answers import answers_of, effective_answers
 from .lens import Lens
 
 
@@ -26,9 +26,12 @@ def resolve_answers(lens: Lens, answers: Mapping[str, dict]) -> tuple[dict[str, 
     return resolved, sorted(unknown)
 
 
-def notebook_status(lens: Lens, notebook: Mapping, path: str) -> dict:
-    """What `mllens status` shows: every answer, by pillar, with counts."""
-    answers, unknown = resolve_answers(lens, answers_of(notebook))
+def notebook_status(lens: Lens, notebook: Mapping, path: str, inherited: Mapping[str, dict] | None = None,
+                    review: str | None = None) -> dict:
+    """What `mllens status` shows: every answer that applies to the notebook, by pillar, each with the
+    scope it comes from (the notebook's own, or its workload's `review` file), with counts."""
+    own, unknown = resolve_answers(lens, answers_of(notebook))
+    answers = effective_answers(own, inherited or {})
     pillars = []
     for pillar in lens.pillars:
         practices = lens.practices_for(pillar=pillar.id)
@@ -40,6 +43,7 @@ def notebook_status(lens: Lens, notebook: Mapping, path: str) -> dict:
         pillars.append({"id": pillar.id, "name": pillar.name, "practices": len(practices), "answers": rows})
     return {
         "path": path,
+        "review": review,
         "lens": lens.id,
         "practices": len(lens.practices),
         "answered": len(answers),

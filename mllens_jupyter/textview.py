@@ -81,12 +81,15 @@ def lens_text(lens: Lens) -> str:
 def status_text(report: dict) -> str:
     """A notebook's answers grouped by pillar, as built by `status.notebook_status`."""
     lines = [f"{report['path']} · lens {report['lens']} · {report['answered']} of {report['practices']} practices answered"]
+    if report.get("review"):
+        lines.append(f"Workload review: {report['review']} (answers marked 'workload' come from it)")
     for pillar in report["pillars"]:
         lines += ["", f"{pillar['name']}: {len(pillar['answers'])} of {pillar['practices']} answered"]
         for item in pillar["answers"]:
             extra = f" ({item['reason']})" if item.get("reason") else ""
             note = f" — {item['note']}" if item.get("note") else ""
-            lines.append(f"  {item['id']:<14} {item['status']}{extra}  {item['title']}{note}")
+            state = f"{item['status']}{extra}"
+            lines.append(f"  {item['id']:<14} {state:<15} {item['scope']:<9} {item['title']}{note}")
     if report["unknown"]:
         lines += ["", "Answers for practices this lens does not have: " + ", ".join(report["unknown"])]
     return "\n".join(lines)

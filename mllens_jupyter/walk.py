@@ -94,13 +94,19 @@ def _load_toml(text: str) -> dict:
     return tomllib.loads(text)
 
 
-def pyproject_excludes(pyproject: Path) -> list[str]:
-    """`[tool.mllens] exclude` of a pyproject.toml; UsageError when the file or the setting is malformed."""
+def mllens_settings(pyproject: Path) -> dict:
+    """`[tool.mllens]` of a pyproject.toml; UsageError when the file cannot be read as TOML."""
     try:
         data = _load_toml(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise UsageError(f"{pyproject}: cannot read [tool.mllens]: {err}") from None
-    exclude = data.get("tool", {}).get("mllens", {}).get("exclude", [])
+    settings = data.get("tool", {}).get("mllens", {})
+    return settings if isinstance(settings, dict) else {}
+
+
+def pyproject_excludes(pyproject: Path) -> list[str]:
+    """`[tool.mllens] exclude` of a pyproject.toml; UsageError when the file or the setting is malformed."""
+    exclude = mllens_settings(pyproject).get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(g, str) for g in exclude):
         raise UsageError(f"{pyproject}: [tool.mllens] exclude must be a list of glob strings")
     return exclude

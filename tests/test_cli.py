@@ -97,7 +97,7 @@ def test_answer_then_status_round_trips(corpus_copy):
         (("MLOPS03-BP01", "not_applicable"), 2, "not_applicable needs a reason"),
         (("MLOPS03-BP01", "finished"), 2, "unknown status 'finished'"),
         (("MLOPS03-BP01", "done", "--reason", "other"), 2, "only given with the status not_applicable"),
-        (("MLOPS03-BP01",), 2, "usage: mllens answer NOTEBOOK PRACTICE STATUS [options]"),
+        (("MLOPS03-BP01",), 2, "usage: mllens answer TARGET PRACTICE STATUS [options]"),
     ],
 )
 def test_bad_answers_exit_non_zero_and_leave_the_notebook_unchanged(corpus_copy, args, code, message):

@@ -96,7 +96,7 @@ def test_every_format_from_the_command_line_lists_the_unreadable_file(audited, n
 
 def test_json_follows_the_published_schema(audited):
     _, report = audited
-    schema = json.loads(schema_path("audit-report.v1.schema.json").read_text())
+    schema = json.loads(schema_path("audit-report.v2.schema.json").read_text())
     Draft7Validator.check_schema(schema)
     document = json.loads(render(report, "json"))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft7Validator(schema).iter_errors(document)]
@@ -106,7 +106,7 @@ def test_json_follows_the_published_schema(audited):
 
 def test_json_of_real_notebooks_follows_the_schema(corpus_sample):  # noqa: F811
     result = run_cli("audit", corpus_sample, "--format", "json")
-    schema = json.loads(schema_path("audit-report.v1.schema.json").read_text())
+    schema = json.loads(schema_path("audit-report.v2.schema.json").read_text())
     document = json.loads(result.stdout)
     assert [e.message for e in Draft7Validator(schema).iter_errors(document)] == []
     assert document["summary"]["notebooks"] == 12

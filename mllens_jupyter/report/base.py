@@ -1,7 +1,7 @@
 """What every report format shares: the `Report` base class and small helpers over the audit data.
 
 A format is one class: `name`, a file `extension`, a `media_type`, and `render(report) -> str`, where
-`report` is the plain data that `audit.Auditor.run` returns (`schemas/audit-report.v1.schema.json`).
+`report` is the plain data that `audit.Auditor.run` returns (`schemas/audit-report.v2.schema.json`).
 """
 
 from __future__ import annotations
