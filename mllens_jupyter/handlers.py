@@ -14,9 +14,38 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from . import server
-from .errors import LensNotFoundError, LensValidationError, UsageError
+from .errors import (
+    AnswerError,
+    FileBusyError,
+    FileError,
+    LensNotFoundError,
+    LensValidationError,
+    MllensError,
+    ReviewError,
+    StaleReviewError,
+    UnknownPracticeError,
+    UnwritableFileError,
+    UsageError,
+)
+from .review_service import OutsideRootError
 
 AUTH_RESOURCE = "mllens"
+
+
+_STATUS_FOR: list[tuple[type, int]] = [
+    (server.BodyTooLargeError, 413),
+    (LensNotFoundError, 404),
+    (OutsideRootError, 403),
+    (StaleReviewError, 409),
+    (UnwritableFileError, 403),
+    (FileBusyError, 503),
+    (ReviewError, 422),
+    (FileError, 404),
+    (UsageError, 400),
+    (UnknownPracticeError, 400),
+    (AnswerError, 400),
+    (LensValidationError, 500),
+]
 
 
 @contextmanager
@@ -24,14 +53,9 @@ def http_errors() -> Iterator[None]:
     """mllens errors as HTTP errors whose JSON body carries the message."""
     try:
         yield
-    except server.BodyTooLargeError as err:
-        raise web.HTTPError(413, _safe(err)) from None
-    except LensNotFoundError as err:
-        raise web.HTTPError(404, _safe(err)) from None
-    except UsageError as err:
-        raise web.HTTPError(400, _safe(err)) from None
-    except LensValidationError as err:
-        raise web.HTTPError(500, _safe(err)) from None
+    except MllensError as err:
+        status = next((code for kind, code in _STATUS_FOR if isinstance(err, kind)), 500)
+        raise web.HTTPError(status, _safe(err)) from None
 
 
 def _safe(err: Exception) -> str:
@@ -45,6 +69,10 @@ class MllensHandler(APIHandler):
     @property
     def registry(self) -> Any:
         return self.settings[server.REGISTRY_SETTING]
+
+    @property
+    def reviews(self) -> Any:
+        return self.settings[server.REVIEWS_SETTING]
 
     def reply(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -77,6 +105,39 @@ class InferHandler(MllensHandler):
             self.reply(result)
 
 
+class AnswersHandler(MllensHandler):
+    """The answers that apply to an open notebook, each with its scope (this notebook or the workload)."""
+
+    @web.authenticated
+    @authorized("read")
+    async def post(self) -> None:
+        with http_errors():
+            request = server.parse_json_body(self.request.body)
+            lens = server.installed_lens(self.registry, server.lens_key(request.get("lens"), request.get("metadata") or {}))
+            self.reply(await _in_thread(lambda: self.reviews.state(request.get("path"), _metadata(request), lens)))
+
+
+class ReviewHandler(MllensHandler):
+    """Record an answer for the whole workload, in the review file that covers the notebook."""
+
+    @web.authenticated
+    @authorized("write")
+    async def put(self) -> None:
+        with http_errors():
+            request = server.parse_json_body(self.request.body)
+            lens = server.installed_lens(self.registry, request.get("lens"))
+            self.reply(await _in_thread(lambda: self.reviews.record(request, lens)))
+
+
+def _metadata(request: dict) -> dict:
+    metadata = request.get("metadata")
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise UsageError("metadata must be an object")
+    return metadata
+
+
 async def _in_thread(work: Callable[[], Any]) -> Any:
     """Run CPU-bound inference off the event loop so other requests keep flowing."""
     return await IOLoop.current().run_in_executor(None, work)
@@ -88,4 +149,6 @@ def routes(base_url: str) -> list[tuple[str, type]]:
         (url_path_join(prefix, "lenses"), LensesHandler),
         (url_path_join(prefix, "lens", r"([A-Za-z0-9][A-Za-z0-9_.-]{0,127})"), LensHandler),
         (url_path_join(prefix, "infer"), InferHandler),
+        (url_path_join(prefix, "answers"), AnswersHandler),
+        (url_path_join(prefix, "review"), ReviewHandler),
     ]

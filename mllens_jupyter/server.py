@@ -1,6 +1,7 @@
 """The Jupyter server extension behind the sidebar: its loader, and the plain-data work of each endpoint.
 
-`GET /mllens/api/lenses`, `GET /mllens/api/lens/<id>` and `POST /mllens/api/infer`; the tornado
+`GET /mllens/api/lenses`, `GET /mllens/api/lens/<id>`, `POST /mllens/api/infer`, and for the workload
+review `POST /mllens/api/answers` and `PUT /mllens/api/review` (`review_service.py`); the tornado
 handlers in `handlers.py` only translate HTTP to the functions here and errors to status codes.
 Only installed lenses are served, by id: a request never names a path on the server.
 """
@@ -18,6 +19,7 @@ API_PREFIX = "mllens/api"
 MAX_INFER_BYTES = 16 * 1024 * 1024
 MAX_CELLS = 20_000
 REGISTRY_SETTING = "mllens_registry"
+REVIEWS_SETTING = "mllens_reviews"
 
 
 class BodyTooLargeError(UsageError):
@@ -64,9 +66,7 @@ def parse_infer_request(body: bytes) -> dict[str, Any]:
 
     Raises UsageError with a message naming the first thing wrong, BodyTooLargeError past the limit.
     """
-    if len(body) > MAX_INFER_BYTES:
-        raise BodyTooLargeError(f"request body larger than {MAX_INFER_BYTES // (1024 * 1024)} MiB")
-    data = _json_object(body)
+    data = parse_json_body(body)
     cells = _cells(data.get("cells"))
     metadata = data.get("metadata")
     if metadata is None:
@@ -77,8 +77,15 @@ def parse_infer_request(body: bytes) -> dict[str, Any]:
         "cells": cells,
         "metadata": metadata,
         "active_cell": _active_cell(data.get("active_cell"), len(cells)),
-        "lens": _lens_key(data.get("lens"), metadata),
+        "lens": lens_key(data.get("lens"), metadata),
     }
+
+
+def parse_json_body(body: bytes) -> dict:
+    """A request's JSON object; UsageError when it is not one, BodyTooLargeError past the limit."""
+    if len(body) > MAX_INFER_BYTES:
+        raise BodyTooLargeError(f"request body larger than {MAX_INFER_BYTES // (1024 * 1024)} MiB")
+    return _json_object(body)
 
 
 def _json_object(body: bytes) -> dict:
@@ -126,7 +133,9 @@ def _active_cell(value: Any, count: int) -> int | None:
     return value
 
 
-def _lens_key(value: Any, metadata: Mapping) -> str | None:
+def lens_key(value: Any, metadata: Any) -> str | None:
+    """The lens a request names, else the one the notebook's answers were recorded against."""
+    metadata = metadata if isinstance(metadata, Mapping) else {}
     if value is not None and not isinstance(value, str):
         raise UsageError("lens must be a lens id (a string)")
     namespace = metadata.get("mllens")
@@ -149,8 +158,10 @@ def infer(registry: LensRegistry, request: Mapping[str, Any]) -> dict[str, Any]:
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     """Add the endpoints to a running Jupyter server (called by jupyter_server)."""
     from .handlers import routes
+    from .review_service import ReviewService
 
     web_app = serverapp.web_app
     web_app.settings[REGISTRY_SETTING] = LensRegistry(parent=serverapp)
+    web_app.settings[REVIEWS_SETTING] = ReviewService(serverapp.root_dir)
     web_app.add_handlers(".*$", routes(web_app.settings["base_url"]))
     serverapp.log.info("mllens: the ML Lens API is at %s%s", web_app.settings["base_url"], API_PREFIX)

@@ -152,9 +152,9 @@ async def test_oversized_infer_body_is_413(jp_fetch):
 
 
 @pytest.mark.parametrize(("method", "parts"), [("GET", ("lenses",)), ("GET", ("lens", "aws-ml-lens")),
-                                               ("POST", ("infer",))])
+                                               ("POST", ("infer",)), ("POST", ("answers",)), ("PUT", ("review",))])
 async def test_requests_without_a_valid_token_are_refused(jp_fetch, method, parts):
-    body = json.dumps({"cells": WORKFLOW_CELLS}) if method == "POST" else None
+    body = json.dumps({"cells": WORKFLOW_CELLS}) if method in ("POST", "PUT") else None
     code, _ = await error_of(jp_fetch, *parts, method=method, body=body,
                              headers={"Authorization": "token not-the-token"})
     assert code in (401, 403)
@@ -172,3 +172,84 @@ class TestAuthorizer:
         assert code == 403
         response = await jp_fetch("api", "contents")
         assert response.code == 200
+
+
+# -- the workload review -------------------------------------------------------------------------------
+
+@pytest.fixture
+def reviewed(jp_root_dir):
+    """A repository in the server's root: a review file answering one practice, a notebook below it."""
+    from mllens_jupyter import review as reviews
+    from mllens_jupyter.lens import get_lens
+
+    lens = get_lens()
+    (jp_root_dir / "repo" / "nb").mkdir(parents=True)
+    review = reviews.new_review(lens, "Churn prediction", owner="ana")
+    review = reviews.with_workload_answer(review, "MLSEC03-BP01", {"status": "done", "note": "IAM roles per step"})
+    reviews.create(jp_root_dir / "repo" / "mllens-review.yaml", review)
+    (jp_root_dir / "repo" / "nb" / "train.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
+                                                                           "nbformat_minor": 5}))
+    return jp_root_dir / "repo"
+
+
+async def answers_of(jp_fetch, path: str, metadata: dict | None = None) -> dict:
+    return await fetch_json(jp_fetch, "answers", method="POST", body=json.dumps({"path": path, "metadata": metadata or {}}))
+
+
+async def test_answers_are_inherited_from_the_workload_and_overridden_by_the_notebook(jp_fetch, reviewed):
+    state = await answers_of(jp_fetch, "repo/nb/train.ipynb")
+    assert state["review"]["path"] == "repo/mllens-review.yaml"
+    assert state["review"]["workload"]["name"] == "Churn prediction"
+    assert state["answers"]["MLSEC03-BP01"] == {"status": "done", "note": "IAM roles per step", "scope": "workload"}
+    own = {"mllens": {"schema_version": 1, "answers": {"MLSEC03-BP01": {"status": "partial"}}}}
+    state = await answers_of(jp_fetch, "repo/nb/train.ipynb", own)
+    assert state["answers"]["MLSEC03-BP01"] == {"status": "partial", "scope": "notebook"}
+
+
+async def test_a_notebook_under_no_review_has_only_its_own_answers(jp_fetch, jp_root_dir):
+    (jp_root_dir / "alone.ipynb").write_text("{}")
+    state = await answers_of(jp_fetch, "alone.ipynb", {"mllens": {"answers": {"MLOE-10": {"status": "done"}}}})
+    assert state == {"review": None, "answers": {"MLOPS03-BP01": {"status": "done", "scope": "notebook"}}}
+
+
+async def put_review(jp_fetch, body: dict):
+    return await fetch_json(jp_fetch, "review", method="PUT", body=json.dumps(body))
+
+
+async def test_a_workload_answer_is_written_to_the_review_file_and_a_stale_one_refused(jp_fetch, reviewed):
+    version = (await answers_of(jp_fetch, "repo/nb/train.ipynb"))["review"]["version"]
+    written = await put_review(jp_fetch, {"path": "repo/nb/train.ipynb", "practice": "MLSEC01-BP01", "status": "todo",
+                                          "owner": "sam", "due": "2027-02-01", "version": version})
+    assert written["answers"]["MLSEC01-BP01"]["owner"] == "sam" and written["version"] != version
+    text = (reviewed / "mllens-review.yaml").read_text()
+    assert "MLSEC01-BP01:" in text and "owner: sam" in text
+    code, error = await error_of(jp_fetch, "review", method="PUT", body=json.dumps(
+        {"path": "repo/nb/train.ipynb", "practice": "MLSEC01-BP01", "status": "done", "version": version}))
+    assert code == 409 and "changed since it was read" in error["message"]
+    assert (reviewed / "mllens-review.yaml").read_text() == text
+
+
+async def test_citing_a_cell_adds_it_to_the_evidence_of_the_workload_answer(jp_fetch, reviewed):
+    version = (await answers_of(jp_fetch, "repo/nb/train.ipynb"))["review"]["version"]
+    written = await put_review(jp_fetch, {"path": "repo/nb/train.ipynb", "practice": "MLSEC03-BP01", "cite": "c1",
+                                          "version": version})
+    assert written["answers"]["MLSEC03-BP01"]["evidence"] == [{"notebook": "nb/train.ipynb", "cell": "c1"}]
+    assert written["answers"]["MLSEC03-BP01"]["status"] == "done"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({"path": "../outside.ipynb", "practice": "MLSEC01-BP01", "status": "done", "version": "x"}, 403, "outside"),
+        ({"path": "repo/nb/train.ipynb", "practice": "NOPE-1", "status": "done", "version": "x"}, 400, "NOPE-1"),
+        ({"path": "repo/nb/train.ipynb", "practice": "MLSEC01-BP01", "status": "finished", "version": "x"}, 400, "status"),
+        ({"path": "repo/nb/train.ipynb", "practice": "MLSEC01-BP01", "status": "todo", "due": "soon", "version": "x"},
+         400, "not a date"),
+        ({"path": "repo/nb/train.ipynb", "practice": "MLSEC02-BP01", "cite": "c1", "version": "x"}, 400, "before citing"),
+    ],
+)
+async def test_bad_review_writes_are_refused_and_write_nothing(jp_fetch, reviewed, body, code, message):
+    before = (reviewed / "mllens-review.yaml").read_text()
+    status, error = await error_of(jp_fetch, "review", method="PUT", body=json.dumps(body))
+    assert status == code and message in error["message"]
+    assert (reviewed / "mllens-review.yaml").read_text() == before
