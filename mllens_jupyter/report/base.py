@@ -74,6 +74,27 @@ def applicable_rows(report: dict, notebook: dict) -> Iterator[tuple[str, dict, s
         yield pid, practice_info(report, pid), status_of(notebook, pid), risks.get(pid)
 
 
+RISK_ORDER = {"high": 0, "medium": 1, None: 2}
+
+
+def workload_title(workload: dict) -> str:
+    where = workload["review"] or "no review file"
+    return f"{workload['name']} ({where})"
+
+
+def workload_line(workload: dict) -> str:
+    """One line about a workload: notebooks, practices that apply, open risks counted in practices."""
+    overdue = f" · {len(workload['overdue'])} overdue" if workload["overdue"] else ""
+    return (f"{workload['notebooks']} notebook(s) · {len(workload['practices'])} practices apply · open: "
+            f"{workload['open']['high']} high, {workload['open']['medium']} medium{overdue}")
+
+
+def worst_first(workload: dict) -> list[dict]:
+    """A workload's open practices, high before medium, overdue first within each."""
+    opened = [p for p in workload["practices"] if p["risk"]]
+    return sorted(opened, key=lambda p: (RISK_ORDER[p["risk"]], not p["overdue"]))
+
+
 def one_line(text: Any, limit: int = 0) -> str:
     """A notebook-supplied string on a single line of terminal or plain text, its controls escaped."""
     flat = visible(" ".join(str(text).split()))

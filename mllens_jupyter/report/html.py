@@ -10,7 +10,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .base import Report, applicable_rows, percent, phase_names, pillar_names, pillar_short, practice_info, verdict
+from .base import (
+    Report,
+    applicable_rows,
+    percent,
+    phase_names,
+    pillar_names,
+    pillar_short,
+    practice_info,
+    verdict,
+    workload_line,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 CELL_W, CELL_H, LABEL_W, HEAD_H = 104, 44, 230, 40
@@ -113,4 +123,6 @@ class HtmlReport(Report):
             notebooks=(notebook_view(report, nb) for nb in report["notebooks"]),
             percent=percent,
             safe_url=safe_url,
+            practice=lambda pid: practice_info(report, pid),
+            workload_line=workload_line,
         )

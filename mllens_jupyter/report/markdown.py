@@ -10,8 +10,22 @@ import html
 import re
 
 from ..escaping import visible
-from .base import Report, one_line, percent, phase_names, pillar_names, pillar_short, practice_info, verdict
+from .base import (
+    RISK_ORDER,
+    Report,
+    one_line,
+    percent,
+    phase_names,
+    pillar_names,
+    pillar_short,
+    practice_info,
+    verdict,
+    workload_line,
+    workload_title,
+    worst_first,
+)
 
+WORKLOAD_ROWS = 20
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
@@ -35,6 +49,8 @@ class MarkdownReport(Report):
     def render(self, report: dict) -> str:
         parts = [
             self.header(report),
+            self.baseline(report),
+            self.workloads(report),
             self.matrix(report),
             self.top_risks(report),
             self.problems(report),
@@ -55,6 +71,35 @@ class MarkdownReport(Report):
             "",
             f"{mark} {verdict(report)}",
         ]
+
+    def baseline(self, report: dict) -> list[str]:
+        if "baseline" not in report:
+            return []
+        changes = report["baseline"]["changes"]
+        rows = [[c["change"], self.practice_link(report, c["id"]), c["risk"], escape(c["workload"])]
+                for c in sorted(changes, key=lambda c: (c["change"] != "new", RISK_ORDER[c["risk"]]))]
+        title = (f"### Since {escape(report['baseline']['name'])}: {len(report['baseline']['new'])} new, "
+                 f"{len(report['baseline']['resolved'])} resolved")
+        return [title, "", *_table(["Change", "Practice", "Risk", "Workload"], rows, "llll")] if rows else [title]
+
+    def workloads(self, report: dict) -> list[str]:
+        lines: list[str] = []
+        for workload in report["workloads"]:
+            opened = worst_first(workload)
+            rows = [[self.practice_link(report, p["id"]), p["risk"], f"{p['status']} ({p['scope'] or '-'})",
+                     escape(p["owner"] or ""), f"{p['due'] or ''}{' ⚠ overdue' if p['overdue'] else ''}"]
+                    for p in opened[:WORKLOAD_ROWS]]
+            lines += [f"### Workload: {escape(workload_title(workload))}", "", workload_line(workload), ""]
+            if rows:
+                lines += [*_table(["Practice", "Risk", "Status (scope)", "Owner", "Due"], rows, "lllll"), ""]
+            if len(opened) > WORKLOAD_ROWS:
+                lines += [f"and {len(opened) - WORKLOAD_ROWS} more open practices (the JSON or HTML report lists all)", ""]
+        return lines[:-1]
+
+    def practice_link(self, report: dict, practice_id: str) -> str:
+        info = practice_info(report, practice_id)
+        title = f"{practice_id} {escape(info['title'])}"
+        return f"[{title}]({info['docs_url']})" if info.get("docs_url") else title
 
     def matrix(self, report: dict) -> list[str]:
         short, names = pillar_short(report), phase_names(report)

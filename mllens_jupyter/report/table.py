@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from ..escaping import visible
-from .base import Report, one_line, percent, phase_names, pillar_short, practice_info, verdict
+from .base import (
+    Report,
+    one_line,
+    percent,
+    phase_names,
+    pillar_short,
+    practice_info,
+    verdict,
+    workload_line,
+    workload_title,
+    worst_first,
+)
 
 NAME_WIDTH = 30
+WORKLOAD_ROWS = 15
 
 
 class TableReport(Report):
@@ -16,6 +28,7 @@ class TableReport(Report):
     def render(self, report: dict) -> str:
         sections = [
             self.header(report),
+            self.workloads(report),
             self.matrix(report),
             self.top_risks(report),
             self.notebooks(report),
@@ -33,6 +46,24 @@ class TableReport(Report):
             f"open risks: {summary['open_high']} high, {summary['open_medium']} medium · "
             f"{summary['with_answers']} notebook(s) with answers, {len(report['no_answers'])} without",
         ])
+
+    def workloads(self, report: dict) -> str:
+        lines = ["Workloads (each practice counted once per workload):"]
+        for workload in report["workloads"]:
+            lines += [f"  {one_line(workload_title(workload))}", f"    {workload_line(workload)}"]
+            opened = worst_first(workload)
+            for item in opened[:WORKLOAD_ROWS]:
+                lines.append("    " + self.practice_row(report, item))
+            if len(opened) > WORKLOAD_ROWS:
+                lines.append(f"    … and {len(opened) - WORKLOAD_ROWS} more open (--format json or html lists them all)")
+        return "\n".join(lines) if report["workloads"] else ""
+
+    def practice_row(self, report: dict, item: dict) -> str:
+        scope = f" ({item['scope']})" if item["scope"] else ""
+        owner = f"  owner {one_line(item['owner'])}" if item["owner"] else ""
+        due = f"  due {item['due']}{' OVERDUE' if item['overdue'] else ''}" if item["due"] else ""
+        title = practice_info(report, item["id"])["title"]
+        return f"{item['id']:<14} {item['risk']:<6} {item['status'] + scope:<22} {title}{owner}{due}"
 
     def matrix(self, report: dict) -> str:
         short = pillar_short(report)
