@@ -148,3 +148,12 @@ def test_update_file_refuses_missing_files_and_folders(tmp_path):
         update_file(tmp_path / "missing.ipynb", lambda data: data)
     with pytest.raises(UnwritableFileError, match="is a folder"):
         update_file(tmp_path, lambda data: data)
+
+
+def test_the_audit_passes_over_temporary_files_a_killed_write_left(tmp_path):
+    notebook = tmp_path / "model.ipynb"
+    notebook.write_text(json.dumps(make_notebook(), indent=1))
+    (tmp_path / f".model.ipynb.abcd1234{TMP_SUFFIX}").write_text('{"nbformat": 4, "cells": [')
+    report = json.loads(run_cli("audit", tmp_path, "--format", "json").stdout)
+    assert [nb["path"] for nb in report["notebooks"]] == [str(notebook)]
+    assert report["unreadable"] == [] and report["summary"]["skipped"] == 0
