@@ -68,6 +68,26 @@ export class CommBridge implements IDisposable {
       return;
     }
     kernel.registerCommTarget(COMM_TARGET, (comm, msg) => this._onOpen(panel, comm, msg));
+    void this._reattach(panel, kernel);
+  }
+
+  /**
+   * After a page reload the kernel's comms outlive the page that answered them: find them (as
+   * ipywidgets finds its models) and answer on them from this page, which holds the notebook now.
+   */
+  private async _reattach(panel: NotebookPanel, kernel: Kernel.IKernelConnection): Promise<void> {
+    let comms: { [id: string]: unknown } = {};
+    try {
+      const reply = await kernel.requestCommInfo({ target_name: COMM_TARGET });
+      comms = reply.content.status === 'ok' ? reply.content.comms : {};
+    } catch (error) {
+      return;
+    }
+    for (const id of Object.keys(comms)) {
+      if (!kernel.isDisposed && !kernel.hasComm(id) && this._comms.has(panel)) {
+        this._adopt(panel, kernel.createComm(COMM_TARGET, id), null);
+      }
+    }
   }
 
   private _onOpen(
@@ -76,7 +96,12 @@ export class CommBridge implements IDisposable {
     msg: KernelMessage.ICommOpenMsg
   ): void {
     const data = (msg.content.data ?? {}) as Message;
-    const open: IOpenComm = { comm, lens: typeof data.lens === 'string' ? data.lens : null };
+    this._adopt(panel, comm, typeof data.lens === 'string' ? data.lens : null);
+  }
+
+  /** Answer on `comm` for this notebook from now on, starting with the notebook's state. */
+  private _adopt(panel: NotebookPanel, comm: Kernel.IComm, lens: string | null): void {
+    const open: IOpenComm = { comm, lens };
     const comms = this._comms.get(panel) ?? [];
     comms.push(open);
     this._comms.set(panel, comms);
