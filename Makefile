@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SCREENSHOT_TESTS := follows_the_cell_and_records or widget_answer_reaches
 
-.PHONY: lab audit test bench install clean
+.PHONY: lab audit test screenshots bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,10 @@ audit: install
 ## Run every test (browser tests included when chromium is installed).
 test: install
 	$(BIN)/python -m pytest
+
+## Regenerate the README's screenshots (docs/images/*.png) from the browser tests' scenes; tests never do.
+screenshots: install
+	MLLENS_SCREENSHOTS=1 MLLENS_REQUIRE_UI=1 $(BIN)/python -m pytest tests/ui -q -k "$(SCREENSHOT_TESTS)"
 
 ## Speed and accuracy measurements; each prints its figure against a baseline of the same run.
 bench: install
