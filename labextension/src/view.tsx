@@ -367,14 +367,12 @@ function PracticeItem({ row, onAnswer }: { row: IPracticeRow; onAnswer: OnAnswer
 
   return (
     <li className="jp-mllens-Practice" data-practice-id={practice.id} aria-labelledby={titleId}>
-      <div className="jp-mllens-PracticeHead">
-        <span className="jp-mllens-PracticeTitle" id={titleId}>
-          {practice.title}
-        </span>
-        <RiskBadge row={row} />
-      </div>
+      <span className="jp-mllens-PracticeTitle" id={titleId}>
+        {practice.title}
+      </span>
       <div className="jp-mllens-PracticeMeta">
         <code className="jp-mllens-PracticeId">{practice.id}</code>
+        <RiskBadge row={row} />
       </div>
       <div className="jp-mllens-Answer">
         <label className="jp-mllens-Field">
