@@ -65,17 +65,28 @@ def phase_text(lens: Lens, phase: Phase) -> str:
 
 def lens_text(lens: Lens) -> str:
     """The lens at a glance: principles, pillars, and the phase x pillar grid of practice counts."""
-    lines = [f"{lens.name} ({lens.id}, version {lens.version or '-'})", _wrap(lens.description), ""]
+    version = f"version {lens.version}" if lens.version else "no version given"
+    lines = [f"{lens.name} ({lens.id}, {version})", _wrap(lens.description), ""]
     lines.append(f"Design principles ({len(lens.design_principles)}):")
     lines += [f"  - {d.name}" for d in lens.design_principles]
-    short = [p.prefix or p.id[:6] for p in lens.pillars]
+    lines += ["", f"Pillars ({len(lens.pillars)}):"]
+    lines += [f"  {p.prefix or p.id:<10} {p.name}" for p in lens.pillars]
     lines += ["", f"Practices ({len(lens.practices)}) by phase and pillar:"]
-    lines.append(f"  {'':<30}" + "".join(f"{s:>8}" for s in short) + f"{'total':>8}")
-    for phase in lens.phases:
-        counts = [len(lens.practices_for(phase=phase.id, pillar=p.id)) for p in lens.pillars]
-        lines.append(f"  {phase.name:<30}" + "".join(f"{c:>8}" for c in counts) + f"{sum(counts):>8}")
+    lines += _grid(lens)
     lines += ["", "Show one: mllens lens show PRACTICE_ID | PILLAR | PHASE"]
     return "\n".join(lines)
+
+
+def _grid(lens: Lens) -> list[str]:
+    """Practice counts, a row per phase and a column per pillar, headed by whole prefixes or ids."""
+    heads = [p.prefix or p.id for p in lens.pillars]
+    widths = [max(7, len(h)) + 1 for h in heads]
+    first = max(30, *(len(ph.name) + 1 for ph in lens.phases))
+    lines = [f"  {'':<{first}}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths)) + f"{'total':>8}"]
+    for phase in lens.phases:
+        counts = [len(lens.practices_for(phase=phase.id, pillar=p.id)) for p in lens.pillars]
+        lines.append(f"  {phase.name:<{first}}" + "".join(f"{c:>{w}}" for c, w in zip(counts, widths)) + f"{sum(counts):>8}")
+    return lines
 
 
 def status_text(report: dict) -> str:

@@ -142,3 +142,53 @@ def test_a_broken_lens_given_by_path_is_unreadable_input(tmp_path):
     path.write_text("schema_version: 1\n")
     result = run_cli("lens", "show", "--lens", path)
     assert result.returncode == 3 and "invalid lens" in result.stderr
+
+
+CUSTOM_LENS = """schema_version: 1
+id: team-lens
+name: Team lens
+pillars:
+  - {id: quality_assurance, name: Quality assurance}
+  - {id: security, name: Security, prefix: SEC}
+phases:
+  - {id: building, name: Building, stages: [training, evaluaton]}
+  - {id: running, name: Running, stages: [deploy]}
+practices:
+  - {id: QA01-BP01, title: Test the data, pillar: quality_assurance, phase: building, risk_if_absent: severe}
+  - {id: QA01-BP02, title: Review the model, pillar: quallity_assurance, phase: building, risk_if_absent: high}
+"""
+
+
+def test_lens_validate_lists_schema_and_reference_problems_together_and_rejects_a_misspelled_stage(tmp_path):
+    path = tmp_path / "team.yaml"
+    path.write_text(CUSTOM_LENS)
+    result = run_cli("lens", "validate", path)
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert any(":8: phases[0].stages[1]: 'evaluaton' is not one of" in line for line in lines)
+    assert any(":9: phases[1].stages[0]: 'deploy' is not one of" in line for line in lines)
+    assert any(":11: practices[0].risk_if_absent:" in line for line in lines)
+    assert any(":12: practices[1].pillar: unknown pillar 'quallity_assurance'" in line for line in lines)
+    assert len(lines) == 4 and "4 problem(s)" in result.stderr
+
+
+def test_lens_show_gives_whole_custom_pillar_names_and_says_when_there_is_no_version(tmp_path):
+    path = tmp_path / "team.yaml"
+    path.write_text(CUSTOM_LENS.replace("evaluaton", "evaluation").replace("deploy]", "deployment]")
+                    .replace("severe", "high").replace("quallity", "quality"))
+    result = run_cli("lens", "show", "--lens", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Team lens (team-lens, no version given)")
+    head = next(line for line in result.stdout.splitlines() if line.rstrip().endswith("total"))
+    assert head.split() == ["quality_assurance", "SEC", "total"]  # whole ids, not 'qualit'
+    bundled = run_cli("lens", "show")
+    assert bundled.stdout.startswith("AWS Well-Architected Machine Learning Lens (aws-ml-lens, version 2025.11)")
+
+
+def test_the_lens_schema_knows_exactly_the_stages_the_inference_knows():
+    import yaml
+
+    root = Path(__file__).parents[1] / "lens"
+    schema = json.loads((root / "schema" / "lens.v1.schema.json").read_text())
+    signals = yaml.safe_load((root / "signals" / "stages.yaml").read_text())
+    assert schema["definitions"]["stage"]["enum"] == signals["stages"]
