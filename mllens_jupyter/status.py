@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .answers import answers_of
+from .answers import answers_of, open_risk
 from .lens import Lens
 
 
@@ -26,9 +26,11 @@ def resolve_answers(lens: Lens, answers: Mapping[str, dict]) -> tuple[dict[str, 
     return resolved, sorted(unknown)
 
 
-def notebook_status(lens: Lens, notebook: Mapping, path: str) -> dict:
-    """What `mllens status` shows: every answer, by pillar, with counts."""
+def notebook_status(lens: Lens, notebook: Mapping, path: str, present: list[str] | None = None) -> dict:
+    """What `mllens status` shows: every answer, by pillar, with counts, and the open risks of the
+    practices of the phases `present` (as `%mllens status` counts them)."""
     answers, unknown = resolve_answers(lens, answers_of(notebook))
+    risks = open_risks(lens, answers, present or [])
     pillars = []
     for pillar in lens.pillars:
         practices = lens.practices_for(pillar=pillar.id)
@@ -37,12 +39,27 @@ def notebook_status(lens: Lens, notebook: Mapping, path: str) -> dict:
             for p in practices
             if p.id in answers
         ]
-        pillars.append({"id": pillar.id, "name": pillar.name, "practices": len(practices), "answers": rows})
+        levels = [r["risk"] for r in risks if r["pillar"] == pillar.id]
+        pillars.append({"id": pillar.id, "name": pillar.name, "practices": len(practices), "answers": rows,
+                        "high": levels.count("high"), "medium": levels.count("medium")})
     return {
         "path": path,
         "lens": lens.id,
         "practices": len(lens.practices),
         "answered": len(answers),
+        "present_phases": list(present or []),
+        "open_risks": risks,
         "pillars": pillars,
         "unknown": unknown,
     }
+
+
+def open_risks(lens: Lens, answers: Mapping[str, dict], present: list[str]) -> list[dict]:
+    """The practices of the phases present still carrying a risk (neither done nor not applicable)."""
+    found = []
+    for practice in lens.practices:
+        risk = open_risk(practice.risk_if_absent, answers.get(practice.id)) if practice.phase in present else None
+        if risk:
+            found.append({"id": practice.id, "title": practice.title, "pillar": practice.pillar,
+                          "phase": practice.phase, "risk": risk})
+    return found

@@ -89,11 +89,14 @@ def _grid(lens: Lens) -> list[str]:
     return lines
 
 
-def status_text(report: dict) -> str:
-    """A notebook's answers grouped by pillar, as built by `status.notebook_status`."""
+def status_text(report: dict, lens: Lens | None = None) -> str:
+    """A notebook's answers and open risks grouped by pillar, as built by `status.notebook_status`."""
     lines = [f"{report['path']} · lens {report['lens']} · {report['answered']} of {report['practices']} practices answered"]
+    lines.append(_risk_line(report, lens))
     for pillar in report["pillars"]:
-        lines += ["", f"{pillar['name']}: {len(pillar['answers'])} of {pillar['practices']} answered"]
+        risks = [f"{pillar[k]} {k}" for k in ("high", "medium") if pillar.get(k)]
+        lines += ["", f"{pillar['name']}: {len(pillar['answers'])} of {pillar['practices']} answered"
+                  + (f" · open risks: {', '.join(risks)}" if risks else "")]
         for item in pillar["answers"]:
             extra = f" ({item['reason']})" if item.get("reason") else ""
             note = f" — {item['note']}" if item.get("note") else ""
@@ -101,3 +104,13 @@ def status_text(report: dict) -> str:
     if report["unknown"]:
         lines += ["", "Answers for practices this lens does not have: " + ", ".join(report["unknown"])]
     return "\n".join(lines)
+
+
+def _risk_line(report: dict, lens: Lens | None) -> str:
+    present = report.get("present_phases") or []
+    if not present:
+        return "No lifecycle phase found in this notebook, so no open risk is counted."
+    names = [lens.phase(p).name if lens else p for p in present]
+    levels = [r["risk"] for r in report.get("open_risks", [])]
+    return (f"Open risks in the phases present ({', '.join(names)}): {levels.count('high')} high, "
+            f"{levels.count('medium')} medium (practices neither done nor not applicable)")
