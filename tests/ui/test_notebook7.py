@@ -50,8 +50,7 @@ def test_notebook7_palette_offers_the_sidebar_once_and_the_view_menu_has_it(page
     expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
     page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputPrompt").click()
     page.keyboard.press("Control+Shift+c")
-    search = page.get_by_placeholder(re.compile("SEARCH", re.I))
-    search.fill("ML Lens")
+    page.locator(".lm-CommandPalette-input").fill("ML Lens")
     items = page.locator(".lm-CommandPalette-item:visible .lm-CommandPalette-itemLabel")
     expect(items.first).to_be_visible()
     labels = [text.strip() for text in items.all_inner_texts()]
