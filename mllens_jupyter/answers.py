@@ -101,3 +101,8 @@ def open_risk(risk_if_absent: str, answer: Mapping | None) -> str | None:
     if status == "partial":
         return "medium"
     return risk_if_absent
+
+
+def is_covered(answer: Mapping | None) -> bool:
+    """Whether a practice counts as dealt with in done/total: done, or not applicable."""
+    return (answer or {}).get("status") in ("done", "not_applicable")

@@ -90,11 +90,7 @@ export class CommBridge implements IDisposable {
     }
   }
 
-  private _onOpen(
-    panel: NotebookPanel,
-    comm: Kernel.IComm,
-    msg: KernelMessage.ICommOpenMsg
-  ): void {
+  private _onOpen(panel: NotebookPanel, comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg): void {
     const data = (msg.content.data ?? {}) as Message;
     this._adopt(panel, comm, typeof data.lens === 'string' ? data.lens : null);
   }
@@ -116,7 +112,12 @@ export class CommBridge implements IDisposable {
       this._send(open.comm, this._state(panel));
     } else if (data?.type === 'answer') {
       const error = this._apply(panel, open, data);
-      const ack: Message = { type: 'ack', version: PROTOCOL_VERSION, request_id: data.request_id ?? null, ok: !error };
+      const ack: Message = {
+        type: 'ack',
+        version: PROTOCOL_VERSION,
+        request_id: data.request_id ?? null,
+        ok: !error
+      };
       if (error) {
         ack.error = error;
       }
@@ -138,7 +139,10 @@ export class CommBridge implements IDisposable {
     const lens = namespace?.lens || open.lens || FALLBACK_LENS;
     this._origin = open.comm;
     try {
-      model.setMetadata(NAMESPACE, withAnswer(namespace, data.practice, data.answer as IAnswer | null, lens));
+      model.setMetadata(
+        NAMESPACE,
+        withAnswer(namespace, data.practice, data.answer as IAnswer | null, lens)
+      );
       return null;
     } catch (error) {
       return `the answer could not be recorded: ${(error as Error).message}`;
@@ -175,7 +179,10 @@ export class CommBridge implements IDisposable {
   private _forget(panel: NotebookPanel, comm: Kernel.IComm): void {
     const comms = this._comms.get(panel);
     if (comms) {
-      this._comms.set(panel, comms.filter(open => open.comm !== comm));
+      this._comms.set(
+        panel,
+        comms.filter(open => open.comm !== comm)
+      );
     }
   }
 

@@ -61,8 +61,7 @@ export function addCommands({ app, model, sidebar, trans }: ICommandContext): vo
     label: args =>
       trans.__('ML Lens: Mark the Focused Practice %1', statusLabel(trans, args.status as Status)),
     caption: trans.__('Set the status of the practice focused in the ML Lens sidebar'),
-    isEnabled: args =>
-      model.focused !== null && STATUSES.includes(args.status as Status),
+    isEnabled: args => model.focused !== null && STATUSES.includes(args.status as Status),
     execute: args => model.setFocusedStatus(args.status as Status)
   });
 }

@@ -23,7 +23,8 @@ export const PLUGIN_ID = 'mllens-jupyter:plugin';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'The AWS Well-Architected ML Lens next to the notebook: phase, practices and answers.',
+  description:
+    'The AWS Well-Architected ML Lens next to the notebook: phase, practices and answers.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, ITranslator, ILabShell],
@@ -55,7 +56,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     follow();
 
     addCommands({ app, model, sidebar, trans });
-    const refresh = () => Object.values(CommandIDs).forEach(id => app.commands.notifyCommandChanged(id));
+    const refresh = () =>
+      Object.values(CommandIDs).forEach(id => app.commands.notifyCommandChanged(id));
     sidebar.visibilityChanged.connect(refresh);
     model.changed.connect(refresh);
     // Notebook 7 lists every side panel in its palette ("Show ML Lens") already.

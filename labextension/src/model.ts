@@ -110,7 +110,10 @@ export class LensModel implements IDisposable {
   /** The phases present: inferred, plus those the person pinned in the metadata. */
   get presentPhases(): string[] {
     const pinned = this.namespace?.phases;
-    const found = new Set([...(this._inference?.phases ?? []), ...(Array.isArray(pinned) ? pinned : [])]);
+    const found = new Set([
+      ...(this._inference?.phases ?? []),
+      ...(Array.isArray(pinned) ? pinned : [])
+    ]);
     return (this._lens?.phases ?? []).map(p => p.id).filter(id => found.has(id));
   }
 
@@ -400,10 +403,14 @@ export function inferRequest(
     source: cell.getSource(),
     metadata: pick(cell.getMetadata() as { [key: string]: any }, ['mllens', 'tags'])
   }));
-  const metadata = pick(shared.getMetadata() as { [key: string]: any }, ['kernelspec', 'language_info']);
+  const metadata = pick(shared.getMetadata() as { [key: string]: any }, [
+    'kernelspec',
+    'language_info'
+  ]);
   const namespace = asNamespace(shared.getMetadata(NAMESPACE));
   if (namespace) {
-    const { answers: _answers, ...settings } = namespace;
+    const settings: { [key: string]: any } = { ...namespace };
+    delete settings.answers;
     metadata[NAMESPACE] = settings;
   }
   const active = cells.length ? Math.min(Math.max(activeCell, 0), cells.length - 1) : null;

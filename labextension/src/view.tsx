@@ -181,7 +181,9 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
   const present = model.presentPhases;
   if (!present.length) {
     return (
-      <p className="jp-mllens-Empty">{trans.__('No lifecycle phase found in this notebook yet.')}</p>
+      <p className="jp-mllens-Empty">
+        {trans.__('No lifecycle phase found in this notebook yet.')}
+      </p>
     );
   }
   return (
@@ -201,7 +203,9 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
                 onClick={() => model.choosePhase(model.phaseChoice === id ? 'current' : id)}
               >
                 {phaseName(model.lens, id)}
-                <span className="jp-mllens-ChipCount">{trans._n('%1 cell', '%1 cells', count)}</span>
+                <span className="jp-mllens-ChipCount">
+                  {trans._n('%1 cell', '%1 cells', count)}
+                </span>
               </button>
             </li>
           );
@@ -279,7 +283,9 @@ function Checklist({ model }: { model: LensModel }): JSX.Element {
   const trans = useContext(Trans);
   const sections = model.sections.filter(section => section.total > 0);
   if (!sections.length) {
-    return <p className="jp-mllens-Empty">{trans.__('The lens has no practice for this phase.')}</p>;
+    return (
+      <p className="jp-mllens-Empty">{trans.__('The lens has no practice for this phase.')}</p>
+    );
   }
   return (
     <div className="jp-mllens-Checklist">
@@ -304,7 +310,11 @@ function PillarSection({
   const done = trans.__('%1 of %2 done or not applicable', section.done, section.total);
   const headingId = `jp-mllens-pillar-${section.pillar.id}`;
   return (
-    <section className="jp-mllens-Pillar" aria-labelledby={headingId} data-pillar={section.pillar.id}>
+    <section
+      className="jp-mllens-Pillar"
+      aria-labelledby={headingId}
+      data-pillar={section.pillar.id}
+    >
       <h3 id={headingId}>
         {section.pillar.name}{' '}
         <span className="jp-mllens-Count" aria-label={done} title={done}>
@@ -314,12 +324,7 @@ function PillarSection({
       {section.rows.length ? (
         <ul className="jp-mllens-Practices">
           {section.rows.map(row => (
-            <PracticeItem
-              key={row.practice.id}
-              row={row}
-              onAnswer={onAnswer}
-              model={model}
-            />
+            <PracticeItem key={row.practice.id} row={row} onAnswer={onAnswer} model={model} />
           ))}
         </ul>
       ) : (
