@@ -1,6 +1,11 @@
 """mllens-jupyter: the AWS Well-Architected Machine Learning Lens inside the notebook."""
 
-__version__ = "0.1.0"
+try:
+    from ._version import __version__  # written at build time from labextension/package.json
+except ImportError:  # pragma: no cover - a source tree never built
+    from importlib.metadata import version as _version
+
+    __version__ = _version("mllens-jupyter")
 
 
 def load_ipython_extension(ip) -> None:

@@ -147,3 +147,8 @@ def weakest(answers: Iterable[Mapping | None]) -> Mapping | None:
     least dealt with (unanswered, then todo, partial, done or not applicable): a workload is only as
     far along with a practice as its weakest notebook."""
     return min(answers, key=lambda answer: _STANDING[status_of(answer)], default=None)
+
+
+def is_covered(answer: Mapping | None) -> bool:
+    """Whether a practice counts as dealt with in done/total: done, or not applicable."""
+    return (answer or {}).get("status") in ("done", "not_applicable")

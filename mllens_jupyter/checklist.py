@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import make_answer, namespace_errors, describe_errors, open_risk
+from .answers import describe_errors, is_covered, make_answer, namespace_errors, open_risk
 from .errors import UsageError
 from .lens import Lens, Phase, Pillar, Practice
 from .status import resolve_answers
@@ -182,7 +182,8 @@ class Checklist:
         """done (done or not applicable) / total, and open risks, for a pillar's practices shown."""
         practices = self.practices(pillar_id)
         risks = [self.risk_of(p) for p in practices]
-        return {"done": risks.count(None), "total": len(practices),
+        done = sum(1 for p in practices if is_covered(self.answer_of(p)))
+        return {"done": done, "total": len(practices),
                 "high": risks.count("high"), "medium": risks.count("medium")}
 
     def delivery_of(self, practice: Practice) -> tuple[str, str] | None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, NoReturn, TextIO
 
 from jupyter_core.application import JupyterApp
 from traitlets import Enum, Unicode, default
 from traitlets.config import Application
+from traitlets.config.loader import ArgumentError, _KVArgParser
 
 from . import __version__
 from .escaping import json_visible, visible
@@ -102,6 +104,7 @@ class BaseCommand(JupyterApp):
         return "mllens_config"
 
     def usage(self) -> str:
+        """`usage: mllens answer NOTEBOOK PRACTICE STATUS [options]` (also called on the class)."""
         names = " ".join(f"[{p[:-1].upper()}]" if p.endswith("?") else p.upper() for p in self.positional)
         return f"usage: {self.name} {names} [options]".replace("  ", " ")
 
@@ -128,6 +131,59 @@ class BaseCommand(JupyterApp):
     def _log_format_default(self) -> str:
         return "mllens: %(message)s"
 
+    # traitlets wraps these to log "Bad config encountered during initialization: ..." and exit; mllens
+    # lets the error reach main(), which says it in one plain line.
+    def initialize(self, argv: list[str] | None = None) -> None:
+        JupyterApp.initialize.__wrapped__(self, argv)
+
+    def parse_command_line(self, argv: list[str] | None = None) -> None:
+        Application.parse_command_line.__wrapped__(self, argv)
+
+    def initialize_subcommand(self, subc: str, argv: list[str] | None = None) -> None:
+        Application.initialize_subcommand.__wrapped__(self, subc, argv)
+
+    def _create_loader(self, argv, aliases, flags, classes):
+        from traitlets.config.loader import KVArgParseConfigLoader
+
+        loader = KVArgParseConfigLoader(argv, aliases, flags, classes=classes, log=self.log,
+                                        subcommands=self.subcommands)
+        loader.parser_class = _OneLineParser
+        return loader
+
+    def emit_subcommands_help(self) -> Iterator[str]:
+        if not self.subcommands:
+            return
+        yield "Commands"
+        yield "========"
+        for name, (app, help_text) in self.subcommands.items():
+            usage = app.usage(app) if isinstance(app, type) and issubclass(app, BaseCommand) else ""
+            yield f"{usage.removeprefix('usage: ') or f'{self.name} {name}'}"
+            yield f"    {help_text}"
+        yield f"`{self.name} COMMAND --help` tells more of each."
+        yield ""
+
+    def emit_options_help(self) -> Iterator[str]:
+        """This command's own options first, then the ones every Jupyter application has."""
+        own = {key: value for key, value in self.aliases.items() if key not in JupyterApp.aliases}
+        if own:
+            yield "Options"
+            yield "======="
+            yield from self._alias_help(own)
+            yield ""
+        yield "General options (as in every Jupyter application)"
+        yield "=================================================="
+        yield from self.emit_flag_help()
+        yield from self._alias_help({key: value for key, value in self.aliases.items() if key not in own})
+        yield ""
+
+    def _alias_help(self, aliases: dict) -> Iterator[str]:
+        every = self.aliases
+        self.aliases = aliases
+        try:
+            yield from self.emit_alias_help()
+        finally:
+            self.aliases = every
+
     def exit(self, exit_status: int | str | None = 0) -> None:
         """traitlets exits with 1 on a bad option value; for mllens that is a usage error."""
         sys.exit(EXIT_USAGE if exit_status == 1 else exit_status)
@@ -139,6 +195,14 @@ class BaseCommand(JupyterApp):
             given = f"unknown command {self.extra_args[0]!r}; " if self.extra_args else ""
             fail(f"{self.name}: {given}give a command: {', '.join(sorted(self.subcommands))}", EXIT_USAGE)
         return None
+
+
+class _OneLineParser(_KVArgParser):
+    """argparse without its usage block and exit: the error reaches main(), which says it in one line."""
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"--\w+\.(\w+)", lambda found: "--" + found[1].replace("_", "-"), message)
+        raise ArgumentError(message.replace("argument ", "", 1))
 
 
 FORMAT_ALIASES = {"format": "FormatMixin.format"}
@@ -216,17 +280,15 @@ class LensExportCommand(BaseCommand):
 
     @command
     def start(self) -> int:
+        from .report.output import write_report
         from .wa_tool import export_json
         from .writer import write_new_file
 
         self.args()
         text = export_json(self.load_lens())
-        if not self.output:
-            sys.stdout.write(text)
-            return EXIT_OK
-        Path(self.output).parent.mkdir(parents=True, exist_ok=True)
-        write_new_file(self.output, text)
-        say(f"Well-Architected Tool custom lens written to {self.output} ({len(text.encode())} bytes)")
+        write_report(text, self.output or None)  # a new file gets the umask's mode, as any file a tool writes
+        if self.output:
+            say(f"Well-Architected Tool custom lens written to {self.output} ({len(text.encode())} bytes)")
         return EXIT_OK
 
 
@@ -263,14 +325,21 @@ class AnswerCommand(BaseCommand):
     @command
     def start(self) -> int:
         from .answers import make_answer
+        from .notebook import read_notebook
 
         target, key, status = self.args()
         lens = self.load_lens()
         practice = lens.practice(key)
         make_answer(status, reason=self.reason or None)
-        where = self.record_workload(target, lens, practice.id, status) if is_review_target(target) else \
-            self.record_notebook(target, lens, practice.id, status)
-        say(f"{practice.id} ({practice.title}): {status} — recorded in {where}")
+        if is_review_target(target):
+            where = self.record_workload(target, lens, practice.id, status)
+            say(f"{practice.id} ({practice.title}): {status} — recorded in {where}")
+            return EXIT_OK
+        self.record_notebook(target, lens, practice.id, status)
+        say(f"{practice.id} ({practice.title}): {status} — recorded in {target}")
+        if practice.phase not in present_phases(read_notebook(target), lens):
+            say(f"note: its phase, {lens.phase(practice.phase).name}, is not present in this notebook "
+                "(neither inferred nor pinned), so the answer counts in no open risk here until it is")
         return EXIT_OK
 
     def record_notebook(self, path: str, lens, practice_id: str, status: str) -> str:
@@ -294,6 +363,13 @@ class AnswerCommand(BaseCommand):
 def is_review_target(target: str) -> bool:
     """Whether `mllens answer` was given a review file or a folder rather than a notebook."""
     return Path(target).is_dir() or target.endswith((".yaml", ".yml"))
+
+
+def present_phases(notebook: dict, lens) -> list[str]:
+    """The lens phases present in a notebook: inferred from its cells, or pinned in its metadata."""
+    from .inference import infer_notebook
+
+    return infer_notebook(notebook, lens)["phases"]
 
 
 class NotebookViewCommand(BaseCommand):
@@ -321,7 +397,8 @@ class NotebookViewCommand(BaseCommand):
 
 class StatusCommand(NotebookViewCommand):
     name = "mllens status"
-    description = "Show the answers recorded in a notebook, grouped by pillar."
+    description = ("Show the answers that apply to a notebook (its own, and those it inherits from its workload's "
+                   "review file) and its open risks, grouped by pillar.")
     aliases = {"format": "StatusCommand.format", "review": "StatusCommand.review", "lens": "BaseCommand.lens"}
 
     review = Unicode("", help="The workload's review file (default: the nearest mllens-review.yaml above the "
@@ -333,12 +410,13 @@ class StatusCommand(NotebookViewCommand):
 
         found = reviews.review_for(path, self.review or None)
         inherited = reviews.workload_answers(reviews.load(found, lens), lens) if found else {}
-        return notebook_status(lens, notebook, path, inherited, str(found) if found else None)
+        return notebook_status(lens, notebook, path, present_phases(notebook, lens), inherited,
+                               str(found) if found else None)
 
     def text(self, data: dict, lens) -> str:
         from .textview import status_text
 
-        return status_text(data)
+        return status_text(data, lens)
 
 
 class InferCommand(NotebookViewCommand):
@@ -413,7 +491,7 @@ class AuditCommand(BaseCommand):
         try:
             return Auditor(parent=self)
         except TraitError as err:
-            raise UsageError(str(err).replace("an Auditor instance", "mllens audit")) from None
+            raise UsageError(plain_usage_error(err)) from None
 
     def progress(self, auditor, paths: list[str]):
         from .report.progress import Progress
@@ -440,8 +518,7 @@ class MllensApp(BaseCommand):
     name = "mllens"
     description = (
         "The AWS Well-Architected Machine Learning Lens for notebooks: answers recorded in notebook "
-        "metadata, lifecycle phases inferred from the cells, audits of whole repositories.\n\n"
-        + EXIT_CODES_HELP
+        "metadata, lifecycle phases inferred from the cells, audits of whole repositories."
     )
     subcommands = {
         "lens": (LensCommand, LensCommand.description),
@@ -454,10 +531,15 @@ class MllensApp(BaseCommand):
     }
 
 
+    def emit_subcommands_help(self) -> Iterator[str]:
+        yield from super().emit_subcommands_help()
+        yield from EXIT_CODES_HELP.splitlines()
+        yield ""
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `mllens` and `jupyter-mllens`."""
     from traitlets import TraitError
-    from traitlets.config.loader import ArgumentError
 
     app = MllensApp.instance()
     try:
@@ -465,5 +547,28 @@ def main(argv: list[str] | None = None) -> None:
     except MllensError as err:
         fail(str(err), exit_code_for(err))
     except (ArgumentError, TraitError, ValueError) as err:
-        fail(f"{err}. See `mllens --help`.", EXIT_USAGE)
+        fail(f"{plain_usage_error(err)}. See `{innermost(app).name} --help`.", EXIT_USAGE)
     app.start()
+
+
+_TRAIT_ERROR = re.compile(r"The '(?P<name>[\w-]+)' trait of an? \w+ instance expected (?P<expected>.+?), "
+                          r"not the \w+ (?P<value>.+?)\.?$", re.S)
+
+
+def plain_usage_error(error: Exception) -> str:
+    """A traitlets error in the words of the command line: `--format must be one of wa-tool, not 'csv'`."""
+    text = " ".join(str(error).split()).rstrip(".")
+    found = _TRAIT_ERROR.match(text)
+    if not found:
+        return text
+    expected = found["expected"]
+    choices = re.match(r"any of \[(.*)\]", expected)
+    if choices:
+        expected = "one of " + ", ".join(c.strip().strip("'\"") for c in choices[1].split(","))
+    return f"--{found['name'].replace('_', '-')} must be {expected}, not {found['value']}"
+
+
+def innermost(app: Application) -> Application:
+    while getattr(app, "subapp", None) is not None:
+        app = app.subapp
+    return app

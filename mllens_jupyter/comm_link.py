@@ -12,12 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from . import protocol
-from .checklist import CONNECTED, FAILED, KERNEL, KERNEL_ONLY, PENDING, SAVED, UNCONFIRMED, AnswerStore
+from .checklist import FAILED, KERNEL, KERNEL_ONLY, PENDING, SAVED, UNCONFIRMED, AnswerStore
 
 NO_REPLY = ("no notebook frontend answered (the mllens JupyterLab extension is not active here, "
             "or this is not JupyterLab)")
 NO_KERNEL = "this is not a Jupyter kernel, so no notebook can receive answers"
 CLOSED = "the notebook closed the connection"
+NO_ACK = ("the notebook did not confirm an answer (the page may have been reloaded or the notebook closed); "
+          "they are sent again as soon as it answers, or run %mllens again")
 
 CommFactory = Callable[..., Any]
 TimerFactory = Callable[[float, Callable[[], None]], Any]
@@ -111,11 +113,14 @@ class FrontendLink:
             self.store.set_kernel_only(NO_REPLY)
 
     def _ack_timed_out(self, practice_id: str, request_id: str) -> None:
+        """No ack: the frontend that held the notebook is gone, so the panel stops claiming it records."""
         with self._lock:
             if self._latest.get(practice_id) != request_id:
                 return
             del self._latest[practice_id]
         self.store.mark(practice_id, UNCONFIRMED)
+        if not self.closed:
+            self.store.set_kernel_only(NO_ACK)
 
 
 class Connection:
@@ -131,11 +136,12 @@ class Connection:
         self.link: FrontendLink | None = None
 
     def on_display(self) -> None:
-        """A panel is shown: say hello unless a frontend already listens on an open comm."""
+        """A panel is shown: say hello on a new comm, which the frontend holding the notebook now answers.
+
+        The previous comm may belong to a page since reloaded, whose successor never heard of it.
+        """
         if not self.in_kernel:
             self.store.set_kernel_only(NO_KERNEL)
-            return
-        if self.link is not None and self.link.usable and self.store.connection == CONNECTED:
             return
         if self.link is not None and self.link.usable:
             self.link.close()

@@ -166,9 +166,10 @@ def _lens_files(root: Path) -> list[Path]:
 
 @lru_cache(maxsize=16)
 def _load_cached(root: str, signature: tuple[tuple[str, int], ...]) -> Lens:
-    documents, problems = _read_all([Path(name) for name, _ in signature])
-    if not problems:
-        problems = list(_consistency_problems(documents))
+    files = [Path(name) for name, _ in signature]
+    documents, problems = _read_all(files)
+    if documents and documents[0].file == str(files[0]) and isinstance(documents[0].data, dict):
+        problems += _consistency_problems(documents)
     if problems:
         raise LensValidationError(problems)
     return _build(documents, root)
@@ -188,35 +189,53 @@ def _read_all(files: list[Path]) -> tuple[list[SourceDocument], list[SourceProbl
 
 def _practice_entries(documents: list[SourceDocument]) -> Iterator[tuple[SourceDocument, int, dict]]:
     for doc in documents:
-        for index, entry in enumerate(doc.data.get("practices") or []):
-            yield doc, index, entry
+        entries = doc.data.get("practices") if isinstance(doc.data, dict) else None
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict):
+                yield doc, index, entry
 
 
-def _consistency_problems(documents: list[SourceDocument]) -> Iterator[SourceProblem]:
-    """Cross-references the schema cannot see: unknown pillars or phases, duplicate ids."""
+def _ids_of(items: Any, key: str = "id") -> list[str]:
+    """The string `key` of each mapping in a list that may not have the expected shape."""
+    items = items if isinstance(items, list) else []
+    return [item[key] for item in items if isinstance(item, dict) and isinstance(item.get(key), str)]
+
+
+def _consistency_problems(documents: list[SourceDocument]) -> list[SourceProblem]:
+    """Cross-references the schema cannot see: unknown pillars or phases, duplicate ids.
+
+    Checked beside the schema's problems (on whatever parts have the right shape), so that
+    `mllens lens validate` lists every problem at once.
+    """
     head = documents[0]
+    problems: list[SourceProblem] = []
     for key in ("pillars", "phases", "design_principles"):
-        yield from _duplicates(head, key, [item["id"] for item in head.data.get(key, [])])
-    stages = [s for phase in head.data["phases"] for s in phase["stages"]]
-    yield from _duplicates(head, "phases", stages, what="stage")
-    known = {key: {item["id"] for item in head.data[key]} for key in ("pillars", "phases")}
+        problems += _duplicates(head, key, _ids_of(head.data.get(key)))
+    phases = [p for p in head.data.get("phases") or [] if isinstance(p, dict)]
+    stages = [s for phase in phases if isinstance(phase.get("stages"), list) for s in phase["stages"]]
+    problems += _duplicates(head, "phases", [s for s in stages if isinstance(s, str)], what="stage")
+    known = {key: set(_ids_of(head.data.get(key))) for key in ("pillars", "phases")}
+    return problems + list(_practice_problems(documents, known))
+
+
+def _practice_problems(documents: list[SourceDocument], known: dict[str, set]) -> Iterator[SourceProblem]:
     seen: Counter = Counter()
     for doc, index, entry in _practice_entries(documents):
         for ref, key in (("pillar", "pillars"), ("phase", "phases")):
-            if entry[ref] not in known[key]:
+            if isinstance(entry.get(ref), str) and entry[ref] not in known[key]:
                 line = doc.line_of(("practices", index, ref))
                 yield SourceProblem(doc.file, line, f"practices[{index}].{ref}", f"unknown {ref} {entry[ref]!r}")
-        for name in (entry["id"], *entry.get("aliases", [])):
+        names = [entry.get("id"), *(entry.get("aliases") or [])]
+        for name in (n for n in names if isinstance(n, str)):
             seen[name.upper()] += 1
             if seen[name.upper()] == 2:
                 line = doc.line_of(("practices", index, "id"))
                 yield SourceProblem(doc.file, line, f"practices[{index}].id", f"duplicate practice id or alias {name!r}")
 
 
-def _duplicates(doc: SourceDocument, key: str, values: list[str], what: str = "id") -> Iterator[SourceProblem]:
-    for value, count in Counter(values).items():
-        if count > 1:
-            yield SourceProblem(doc.file, doc.line_of((key,)), key, f"duplicate {what} {value!r}")
+def _duplicates(doc: SourceDocument, key: str, values: list[str], what: str = "id") -> list[SourceProblem]:
+    return [SourceProblem(doc.file, doc.line_of((key,)), key, f"duplicate {what} {value!r}")
+            for value, count in Counter(values).items() if count > 1]
 
 
 def _build(documents: list[SourceDocument], root: str) -> Lens:

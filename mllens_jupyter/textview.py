@@ -65,26 +65,40 @@ def phase_text(lens: Lens, phase: Phase) -> str:
 
 def lens_text(lens: Lens) -> str:
     """The lens at a glance: principles, pillars, and the phase x pillar grid of practice counts."""
-    lines = [f"{lens.name} ({lens.id}, version {lens.version or '-'})", _wrap(lens.description), ""]
+    version = f"version {lens.version}" if lens.version else "no version given"
+    lines = [f"{lens.name} ({lens.id}, {version})", _wrap(lens.description), ""]
     lines.append(f"Design principles ({len(lens.design_principles)}):")
     lines += [f"  - {d.name}" for d in lens.design_principles]
-    short = [p.prefix or p.id[:6] for p in lens.pillars]
+    lines += ["", f"Pillars ({len(lens.pillars)}):"]
+    lines += [f"  {p.prefix or p.id:<10} {p.name}" for p in lens.pillars]
     lines += ["", f"Practices ({len(lens.practices)}) by phase and pillar:"]
-    lines.append(f"  {'':<30}" + "".join(f"{s:>8}" for s in short) + f"{'total':>8}")
-    for phase in lens.phases:
-        counts = [len(lens.practices_for(phase=phase.id, pillar=p.id)) for p in lens.pillars]
-        lines.append(f"  {phase.name:<30}" + "".join(f"{c:>8}" for c in counts) + f"{sum(counts):>8}")
+    lines += _grid(lens)
     lines += ["", "Show one: mllens lens show PRACTICE_ID | PILLAR | PHASE"]
     return "\n".join(lines)
 
 
-def status_text(report: dict) -> str:
-    """A notebook's answers grouped by pillar, as built by `status.notebook_status`."""
+def _grid(lens: Lens) -> list[str]:
+    """Practice counts, a row per phase and a column per pillar, headed by whole prefixes or ids."""
+    heads = [p.prefix or p.id for p in lens.pillars]
+    widths = [max(7, len(h)) + 1 for h in heads]
+    first = max(30, *(len(ph.name) + 1 for ph in lens.phases))
+    lines = [f"  {'':<{first}}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths)) + f"{'total':>8}"]
+    for phase in lens.phases:
+        counts = [len(lens.practices_for(phase=phase.id, pillar=p.id)) for p in lens.pillars]
+        lines.append(f"  {phase.name:<{first}}" + "".join(f"{c:>{w}}" for c, w in zip(counts, widths)) + f"{sum(counts):>8}")
+    return lines
+
+
+def status_text(report: dict, lens: Lens | None = None) -> str:
+    """A notebook's answers and open risks grouped by pillar, as built by `status.notebook_status`."""
     lines = [f"{report['path']} · lens {report['lens']} · {report['answered']} of {report['practices']} practices answered"]
     if report.get("review"):
         lines.append(f"Workload review: {report['review']} (answers marked 'workload' come from it)")
+    lines.append(_risk_line(report, lens))
     for pillar in report["pillars"]:
-        lines += ["", f"{pillar['name']}: {len(pillar['answers'])} of {pillar['practices']} answered"]
+        risks = [f"{pillar[k]} {k}" for k in ("high", "medium") if pillar.get(k)]
+        lines += ["", f"{pillar['name']}: {len(pillar['answers'])} of {pillar['practices']} answered"
+                  + (f" · open risks: {', '.join(risks)}" if risks else "")]
         for item in pillar["answers"]:
             extra = f" ({item['reason']})" if item.get("reason") else ""
             note = f" — {item['note']}" if item.get("note") else ""
@@ -93,3 +107,13 @@ def status_text(report: dict) -> str:
     if report["unknown"]:
         lines += ["", "Answers for practices this lens does not have: " + ", ".join(report["unknown"])]
     return "\n".join(lines)
+
+
+def _risk_line(report: dict, lens: Lens | None) -> str:
+    present = report.get("present_phases") or []
+    if not present:
+        return "No lifecycle phase found in this notebook, so no open risk is counted."
+    names = [lens.phase(p).name if lens else p for p in present]
+    levels = [r["risk"] for r in report.get("open_risks", [])]
+    return (f"Open risks in the phases present ({', '.join(names)}): {levels.count('high')} high, "
+            f"{levels.count('medium')} medium (practices neither done nor not applicable)")

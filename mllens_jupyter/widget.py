@@ -134,7 +134,8 @@ def banner_html(checklist: Checklist) -> str:
     store = checklist.store
     if store.connection == CONNECTED:
         where = f" ({html.escape(store.path)})" if store.path else ""
-        return f'<div style="{MUTED}">Answers are saved in this notebook\'s metadata{where}.</div>'
+        return (f'<div style="{MUTED}">Answers are recorded in this notebook\'s metadata{where}; '
+                "saving the notebook writes them to its file.</div>")
     if store.connection == WAITING:
         return f'<div style="{MUTED}">Waiting for the notebook to answer; until it does, answers stay in this kernel.</div>'
     return (f'<div style="{TEXT} border-left: 3px solid var(--jp-warn-color1); padding: 2px 8px;">'

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -208,7 +210,8 @@ def test_notes_and_names_reach_the_terminal_with_their_control_characters_escape
     assert "evil\\u202egnp.ipynb" in outputs[2] and "evil\\\\u202egnp.ipynb" in outputs[3]
     assert "bad\\x1b[2J.ipynb: no such file" in outputs[4]
     status = json.loads(run_cli("status", path, "--format", "json").stdout)
-    assert status["answers"][0]["note"] == "x\x1b]0;PWNED\x07\x1b[2J" if "answers" in status else True
+    notes = [a["note"] for p in status["pillars"] for a in p["answers"]]
+    assert notes == ["x\x1b]0;PWNED\x07\x1b[2J"]
 
 
 V3_WITH_HEADING = {
@@ -299,3 +302,112 @@ def test_a_version_longer_than_a_version_is_a_problem_of_the_lens(tmp_path):
     path.write_text(lens)
     result = run_cli("lens", "validate", path)
     assert result.returncode == 1 and "version" in result.stdout
+
+
+CUSTOM_LENS = """schema_version: 1
+id: team-lens
+name: Team lens
+pillars:
+  - {id: quality_assurance, name: Quality assurance}
+  - {id: security, name: Security, prefix: SEC}
+phases:
+  - {id: building, name: Building, stages: [training, evaluaton]}
+  - {id: running, name: Running, stages: [deploy]}
+practices:
+  - {id: QA01-BP01, title: Test the data, pillar: quality_assurance, phase: building, risk_if_absent: severe}
+  - {id: QA01-BP02, title: Review the model, pillar: quallity_assurance, phase: building, risk_if_absent: high}
+"""
+
+
+def test_lens_validate_lists_schema_and_reference_problems_together_and_rejects_a_misspelled_stage(tmp_path):
+    path = tmp_path / "team.yaml"
+    path.write_text(CUSTOM_LENS)
+    result = run_cli("lens", "validate", path)
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert any(":8: phases[0].stages[1]: 'evaluaton' is not one of" in line for line in lines)
+    assert any(":9: phases[1].stages[0]: 'deploy' is not one of" in line for line in lines)
+    assert any(":11: practices[0].risk_if_absent:" in line for line in lines)
+    assert any(":12: practices[1].pillar: unknown pillar 'quallity_assurance'" in line for line in lines)
+    assert len(lines) == 4 and "4 problem(s)" in result.stderr
+
+
+def test_lens_show_gives_whole_custom_pillar_names_and_says_when_there_is_no_version(tmp_path):
+    path = tmp_path / "team.yaml"
+    path.write_text(CUSTOM_LENS.replace("evaluaton", "evaluation").replace("deploy]", "deployment]")
+                    .replace("severe", "high").replace("quallity", "quality"))
+    result = run_cli("lens", "show", "--lens", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Team lens (team-lens, no version given)")
+    head = next(line for line in result.stdout.splitlines() if line.rstrip().endswith("total"))
+    assert head.split() == ["quality_assurance", "SEC", "total"]  # whole ids, not 'qualit'
+    bundled = run_cli("lens", "show")
+    assert bundled.stdout.startswith("AWS Well-Architected Machine Learning Lens (aws-ml-lens, version 2025.11)")
+
+
+def test_the_lens_schema_knows_exactly_the_stages_the_inference_knows():
+    import yaml
+
+    root = Path(__file__).parents[1] / "lens"
+    schema = json.loads((root / "schema" / "lens.v1.schema.json").read_text())
+    signals = yaml.safe_load((root / "signals" / "stages.yaml").read_text())
+    assert schema["definitions"]["stage"]["enum"] == signals["stages"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("lens", "export", "--format", "csv"), "--format must be one of wa-tool, not 'csv'. See `mllens lens export --help`."),
+    (("lens", "show", "--format", "xml"), "--format must be one of text, json, not 'xml'."),
+    (("audit", ".", "--fail-on", "severe"), "--fail-on must be one of high, medium, not 'severe'"),
+    (("lens", "show", "--format"), "--format: expected one argument."),
+])
+def test_a_usage_error_is_one_plain_line(args, message):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("mllens: error: ") and message in result.stderr
+    assert "trait" not in result.stderr and "Bad config" not in result.stderr and "usage:" not in result.stderr
+
+
+def test_help_leads_with_the_commands_of_mllens_before_the_general_jupyter_options():
+    text = run_cli("--help").stdout
+    commands, general = text.index("Commands"), text.index("General options")
+    assert commands < text.index("mllens audit PATH ...") < text.index("Exit codes") < general
+    assert commands < text.index("mllens answer NOTEBOOK PRACTICE STATUS") < general
+    assert text.index("\n--debug\n") > general
+    export = run_cli("lens", "export", "--help").stdout
+    assert export.index("--format") < export.index("General options") < export.index("--debug")
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
+def test_the_exported_lens_file_gets_the_mode_the_umask_gives(tmp_path, umask, mode):
+    target = tmp_path / "out" / "lens.json"
+    result = subprocess.run([sys.executable, "-m", "mllens_jupyter", "lens", "export", "-o", str(target)],
+                            capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(umask))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert json.loads(target.read_text())["name"]
+
+
+def test_status_shows_the_open_risks_of_the_phases_present_as_the_magic_does(tmp_path):
+    path = tmp_path / "framing.ipynb"
+    shutil.copyfile(Path(__file__).parents[1] / "example_notebooks" / "02-data-processing.ipynb", path)
+    text = run_cli("status", path)
+    data = json.loads(run_cli("status", path, "--format", "json").stdout)
+    assert text.returncode == 0, text.stderr
+    assert data["present_phases"] == ["data_processing"]
+    high = sum(1 for risk in data["open_risks"] if risk["risk"] == "high")
+    medium = len(data["open_risks"]) - high
+    assert f"Open risks in the phases present (Data processing): {high} high, {medium} medium" in text.stdout
+    assert all(risk["phase"] == "data_processing" for risk in data["open_risks"]) and high + medium > 0
+
+
+def test_answering_a_practice_whose_phase_is_not_present_adds_a_one_line_note(tmp_path):
+    path = tmp_path / "data.ipynb"
+    shutil.copyfile(Path(__file__).parents[1] / "example_notebooks" / "02-data-processing.ipynb", path)
+    absent = run_cli("answer", path, "MLOPS05-BP01", "todo")
+    assert absent.returncode == 0, absent.stderr
+    assert absent.stdout.splitlines()[1:] == [
+        "note: its phase, Deployment, is not present in this notebook (neither inferred nor pinned), "
+        "so the answer counts in no open risk here until it is"]
+    present = run_cli("answer", path, "MLOPS03-BP01", "done")
+    assert len(present.stdout.splitlines()) == 1

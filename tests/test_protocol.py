@@ -264,11 +264,41 @@ def test_a_frontend_without_the_mllens_target_closing_the_comm_means_no_frontend
     assert connection.store.connection_note.startswith("no notebook frontend answered")
 
 
-def test_a_second_panel_reuses_a_connected_comm(connection, frontend):
+def test_a_new_panel_says_hello_on_a_new_comm_and_closes_the_old_one(connection, frontend):
     connection.on_display()
     frontend.comm.reply(state(None))
     connection.on_display()
-    assert len(frontend.comms) == 1
+    assert len(frontend.comms) == 2 and frontend.comms[0].closed and not frontend.comms[1].closed
+    assert connection.store.connection == "waiting"
+    frontend.comm.reply(state({"MLSEC05-BP01": ANSWER}))
+    connection.submit("MLOPS03-BP02", ANSWER)
+    assert frontend.comms[0].sent == [] and frontend.comm.sent[-1]["practice"] == "MLOPS03-BP02"
+
+
+def test_after_a_reload_the_panel_stops_claiming_answers_reach_the_notebook(connection, frontend):
+    connection.on_display()
+    frontend.comm.reply(state(None))
+    frontend.fire_timers()
+    connection.submit("MLSEC05-BP01", ANSWER)  # the page was reloaded: nobody acknowledges
+    frontend.fire_timers()
+    store = connection.store
+    assert store.delivery["MLSEC05-BP01"][0] == "unconfirmed"
+    assert store.connection == "kernel_only" and "did not confirm" in store.connection_note
+    connection.submit("MLOPS03-BP02", ANSWER)
+    assert store.delivery["MLOPS03-BP02"][0] == "kernel"
+
+
+def test_the_reloaded_page_reattaching_to_the_comm_gets_the_answers_kept_meanwhile(connection, frontend):
+    connection.on_display()
+    frontend.comm.reply(state(None))
+    connection.submit("MLSEC05-BP01", ANSWER)
+    frontend.fire_timers()
+    frontend.comm.reply(state(None, "work/churn.ipynb"))  # the new page's state on the comm it found open
+    sent = frontend.comm.sent[-1]
+    assert (sent["type"], sent["practice"]) == ("answer", "MLSEC05-BP01")
+    assert connection.store.connection == "connected"
+    frontend.comm.reply(protocol.ack(sent["request_id"]))
+    assert connection.store.delivery["MLSEC05-BP01"][0] == "saved"
 
 
 def test_outside_a_kernel_no_comm_is_opened(lens, frontend):

@@ -2,7 +2,7 @@
  * The checklist the sidebar shows, as plain data: the practices of some phases, per pillar,
  * joined with the notebook's answers, their open risk and the evidence found in the notebook.
  */
-import { openRisk } from './metadata';
+import { isCovered, openRisk } from './metadata';
 import { IAnswer, ILens, IPillar, IPractice, RiskLevel } from './types';
 
 export interface IFilters {
@@ -67,7 +67,10 @@ function practiceIndex(lens: ILens): Map<string, IPractice> {
   return index;
 }
 
-/** Sections per pillar, in lens order; done/total count before the filters apply. */
+/**
+ * Sections per pillar, in lens order; done/total count before the filters apply, and a practice
+ * done or not applicable counts as done (as mllens_jupyter/answers.py `is_covered`).
+ */
 export function checklist(input: IChecklistInput): IPillarSection[] {
   const wanted = input.phases ? new Set(input.phases) : null;
   const present = new Set(input.present);
@@ -79,7 +82,7 @@ export function checklist(input: IChecklistInput): IPillarSection[] {
     return {
       pillar,
       rows: rows.filter(r => passes(r, input.filters)),
-      done: rows.filter(r => r.answer?.status === 'done').length,
+      done: rows.filter(r => isCovered(r.answer)).length,
       total: rows.length
     };
   });

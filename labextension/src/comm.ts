@@ -68,15 +68,36 @@ export class CommBridge implements IDisposable {
       return;
     }
     kernel.registerCommTarget(COMM_TARGET, (comm, msg) => this._onOpen(panel, comm, msg));
+    void this._reattach(panel, kernel);
   }
 
-  private _onOpen(
-    panel: NotebookPanel,
-    comm: Kernel.IComm,
-    msg: KernelMessage.ICommOpenMsg
-  ): void {
+  /**
+   * After a page reload the kernel's comms outlive the page that answered them: find them (as
+   * ipywidgets finds its models) and answer on them from this page, which holds the notebook now.
+   */
+  private async _reattach(panel: NotebookPanel, kernel: Kernel.IKernelConnection): Promise<void> {
+    let comms: { [id: string]: unknown } = {};
+    try {
+      const reply = await kernel.requestCommInfo({ target_name: COMM_TARGET });
+      comms = reply.content.status === 'ok' ? reply.content.comms : {};
+    } catch (error) {
+      return;
+    }
+    for (const id of Object.keys(comms)) {
+      if (!kernel.isDisposed && !kernel.hasComm(id) && this._comms.has(panel)) {
+        this._adopt(panel, kernel.createComm(COMM_TARGET, id), null);
+      }
+    }
+  }
+
+  private _onOpen(panel: NotebookPanel, comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg): void {
     const data = (msg.content.data ?? {}) as Message;
-    const open: IOpenComm = { comm, lens: typeof data.lens === 'string' ? data.lens : null };
+    this._adopt(panel, comm, typeof data.lens === 'string' ? data.lens : null);
+  }
+
+  /** Answer on `comm` for this notebook from now on, starting with the notebook's state. */
+  private _adopt(panel: NotebookPanel, comm: Kernel.IComm, lens: string | null): void {
+    const open: IOpenComm = { comm, lens };
     const comms = this._comms.get(panel) ?? [];
     comms.push(open);
     this._comms.set(panel, comms);
@@ -91,7 +112,12 @@ export class CommBridge implements IDisposable {
       this._send(open.comm, this._state(panel));
     } else if (data?.type === 'answer') {
       const error = this._apply(panel, open, data);
-      const ack: Message = { type: 'ack', version: PROTOCOL_VERSION, request_id: data.request_id ?? null, ok: !error };
+      const ack: Message = {
+        type: 'ack',
+        version: PROTOCOL_VERSION,
+        request_id: data.request_id ?? null,
+        ok: !error
+      };
       if (error) {
         ack.error = error;
       }
@@ -113,7 +139,10 @@ export class CommBridge implements IDisposable {
     const lens = namespace?.lens || open.lens || FALLBACK_LENS;
     this._origin = open.comm;
     try {
-      model.setMetadata(NAMESPACE, withAnswer(namespace, data.practice, data.answer as IAnswer | null, lens));
+      model.setMetadata(
+        NAMESPACE,
+        withAnswer(namespace, data.practice, data.answer as IAnswer | null, lens)
+      );
       return null;
     } catch (error) {
       return `the answer could not be recorded: ${(error as Error).message}`;
@@ -150,7 +179,10 @@ export class CommBridge implements IDisposable {
   private _forget(panel: NotebookPanel, comm: Kernel.IComm): void {
     const comms = this._comms.get(panel);
     if (comms) {
-      this._comms.set(panel, comms.filter(open => open.comm !== comm));
+      this._comms.set(
+        panel,
+        comms.filter(open => open.comm !== comm)
+      );
     }
   }
 

@@ -1,35 +1,46 @@
 /**
- * mllens-jupyter: the "ML Lens" sidebar (JupyterLab and Notebook 7) and the `mllens` comm target.
+ * mllens-jupyter: the "ML Lens" sidebar (JupyterLab and Notebook 7), its commands and settings,
+ * and the `mllens` comm target.
  */
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { CommBridge } from './comm';
-import { LensModel } from './model';
+import { addCommands, addToPalette, CommandIDs } from './commands';
+import { TRANSLATION_DOMAIN } from './labels';
+import { ISettings, LensModel } from './model';
 import { LensSidebar } from './view';
 
-const COMMAND_SHOW = 'mllens:show-sidebar';
+export const PLUGIN_ID = 'mllens-jupyter:plugin';
 
 const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'mllens-jupyter:plugin',
-  description: 'The AWS Well-Architected ML Lens next to the notebook: phase, practices and answers.',
+  id: PLUGIN_ID,
+  description:
+    'The AWS Well-Architected ML Lens next to the notebook: phase, practices and answers.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, ITranslator, ILabShell],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null,
+    labShell: ILabShell | null
   ) => {
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     new CommBridge(tracker);
     const model = new LensModel();
-    const sidebar = new LensSidebar(model);
+    const sidebar = new LensSidebar(model, trans);
     app.shell.add(sidebar, 'right', { rank: 700 });
     restorer?.add(sidebar, sidebar.id);
 
@@ -44,12 +55,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
     tracker.activeCellChanged.connect(follow);
     follow();
 
-    app.commands.addCommand(COMMAND_SHOW, {
-      label: 'Show the ML Lens sidebar',
-      execute: () => app.shell.activateById(sidebar.id)
-    });
-    palette?.addItem({ command: COMMAND_SHOW, category: 'ML Lens' });
+    addCommands({ app, model, sidebar, trans });
+    const refresh = () =>
+      Object.values(CommandIDs).forEach(id => app.commands.notifyCommandChanged(id));
+    sidebar.visibilityChanged.connect(refresh);
+    model.changed.connect(refresh);
+    // Notebook 7 lists every side panel in its palette ("Show ML Lens") already.
+    if (palette) {
+      addToPalette(palette, labShell !== null);
+    }
+    if (settingRegistry) {
+      void loadSettings(settingRegistry, model);
+    }
   }
 };
+
+async function loadSettings(registry: ISettingRegistry, model: LensModel): Promise<void> {
+  try {
+    const settings = await registry.load(PLUGIN_ID);
+    const apply = () => model.configure(settings.composite as unknown as ISettings);
+    settings.changed.connect(apply);
+    apply();
+  } catch (error) {
+    console.warn('mllens: the ML Lens settings could not be loaded; the defaults apply', error);
+  }
+}
 
 export default plugin;

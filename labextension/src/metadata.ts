@@ -125,9 +125,7 @@ export function withAnswer(
 
 /** The namespace found in a notebook's metadata, or null when absent or not an object. */
 export function asNamespace(value: unknown): INamespace | null {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as INamespace)
-    : null;
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as INamespace) : null;
 }
 
 export function answersOf(namespace: INamespace | null): { [id: string]: IAnswer } {
@@ -145,4 +143,9 @@ export function openRisk(risk: RiskLevel, answer: IAnswer | undefined): RiskLeve
     return null;
   }
   return status === 'partial' ? 'medium' : risk;
+}
+
+/** Whether a practice counts as dealt with in done/total: done, or not applicable. */
+export function isCovered(answer: IAnswer | undefined): boolean {
+  return answer?.status === 'done' || answer?.status === 'not_applicable';
 }

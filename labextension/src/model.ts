@@ -9,21 +9,40 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { fetchInference, fetchLens, IInferRequest } from './api';
 import { checklist, IFilters, IPillarSection, resolveAnswers } from './checklist';
-import { answersOf, asNamespace, NAMESPACE, withAnswer } from './metadata';
+import { answersOf, asNamespace, makeAnswer, NAMESPACE, withAnswer } from './metadata';
 import {
   IAnswer,
   ICellInference,
   ICurrentPhase,
   IInference,
   ILens,
-  INamespace
+  INamespace,
+  Status
 } from './types';
 
 /** 'current' (the phase around the active cell), 'all', or a phase id. */
 export type PhaseChoice = string;
 
-const CONTENT_DELAY_MS = 600;
-const CELL_DELAY_MS = 120;
+/** What the Settings Editor holds for the sidebar (schema/plugin.json). */
+export interface ISettings {
+  defaultLens: string;
+  phase: PhaseChoice;
+  unansweredOnly: boolean;
+  highRiskOnly: boolean;
+  editDelay: number;
+  cellDelay: number;
+  noteDelay: number;
+}
+
+export const DEFAULT_SETTINGS: ISettings = {
+  defaultLens: '',
+  phase: 'current',
+  unansweredOnly: false,
+  highRiskOnly: false,
+  editDelay: 600,
+  cellDelay: 120,
+  noteDelay: 400
+};
 
 export class LensModel implements IDisposable {
   get changed(): ISignal<this, void> {
@@ -66,6 +85,20 @@ export class LensModel implements IDisposable {
     return this._activeCell;
   }
 
+  get settings(): ISettings {
+    return this._settings;
+  }
+
+  /** The practice the person is on in the sidebar (the target of the status commands), or null. */
+  get focused(): string | null {
+    return this._focused;
+  }
+
+  /** Grows each time a command moves to a practice, so that the view moves the keyboard focus there. */
+  get focusRequest(): number {
+    return this._focusRequest;
+  }
+
   get namespace(): INamespace | null {
     return asNamespace(this._notebook?.model?.getMetadata(NAMESPACE));
   }
@@ -77,7 +110,10 @@ export class LensModel implements IDisposable {
   /** The phases present: inferred, plus those the person pinned in the metadata. */
   get presentPhases(): string[] {
     const pinned = this.namespace?.phases;
-    const found = new Set([...(this._inference?.phases ?? []), ...(Array.isArray(pinned) ? pinned : [])]);
+    const found = new Set([
+      ...(this._inference?.phases ?? []),
+      ...(Array.isArray(pinned) ? pinned : [])
+    ]);
     return (this._lens?.phases ?? []).map(p => p.id).filter(id => found.has(id));
   }
 
@@ -96,7 +132,7 @@ export class LensModel implements IDisposable {
       return null;
     }
     if (choice !== 'current') {
-      return [choice];
+      return this._lens?.phases.some(p => p.id === choice) ? [choice] : null;
     }
     const phase = this.current?.phase;
     if (phase) {
@@ -126,6 +162,7 @@ export class LensModel implements IDisposable {
     }
     this._disconnect();
     this._notebook = panel;
+    this._focused = null;
     this._inference = null;
     this._lastBody = null;
     this._error = null;
@@ -142,7 +179,58 @@ export class LensModel implements IDisposable {
     }
     this._activeCell = index;
     this._changed.emit();
-    this._schedule(CELL_DELAY_MS);
+    this._schedule(this._settings.cellDelay);
+  }
+
+  /** New settings: the phase shown and the filters start over from them; another lens re-infers. */
+  configure(settings: Partial<ISettings>): void {
+    const previous = this._settings;
+    this._settings = { ...DEFAULT_SETTINGS, ...settings };
+    this._phaseChoice = this._settings.phase || 'current';
+    this._filters = {
+      unansweredOnly: this._settings.unansweredOnly,
+      highRiskOnly: this._settings.highRiskOnly
+    };
+    if (previous.defaultLens !== this._settings.defaultLens) {
+      this._lastBody = null;
+      this._schedule(0);
+    }
+    this._changed.emit();
+  }
+
+  /** Remember the practice the person is on (focus moved there in the sidebar). */
+  focus(practiceId: string | null): void {
+    if (practiceId !== this._focused) {
+      this._focused = practiceId;
+      this._changed.emit();
+    }
+  }
+
+  /** Move to the next practice listed with no answer, after the focused one (wrapping); its id or null. */
+  nextUnanswered(): string | null {
+    const rows = this.sections.flatMap(section => section.rows);
+    const start = rows.findIndex(row => row.practice.id === this._focused);
+    const ordered = [...rows.slice(start + 1), ...rows.slice(0, start + 1)];
+    const next = ordered.find(row => !row.answer);
+    if (!next) {
+      return null;
+    }
+    this._focused = next.practice.id;
+    this._focusRequest++;
+    this._changed.emit();
+    return next.practice.id;
+  }
+
+  /** Give the focused practice a status, keeping its note (and its reason when not applicable). */
+  setFocusedStatus(status: Status): boolean {
+    const id = this._focused;
+    if (!id || !this._notebook?.model) {
+      return false;
+    }
+    const answer = this.answers[id];
+    const reason = status === 'not_applicable' ? (answer?.reason ?? 'other') : undefined;
+    this.setAnswer(id, makeAnswer(status, answer?.note, reason));
+    return true;
   }
 
   /** Work happens only while the sidebar is visible; a change while hidden is caught up on show. */
@@ -212,7 +300,7 @@ export class LensModel implements IDisposable {
   }
 
   private _onContentChanged(): void {
-    this._schedule(CONTENT_DELAY_MS);
+    this._schedule(this._settings.editDelay);
   }
 
   private _onMetadataChanged(_: unknown, change: { key: string }): void {
@@ -240,7 +328,7 @@ export class LensModel implements IDisposable {
     if (!panel?.model || !panel.context.isReady) {
       return;
     }
-    const body = JSON.stringify(inferRequest(panel, this._activeCell));
+    const body = JSON.stringify(inferRequest(panel, this._activeCell, this._settings.defaultLens));
     if (body === this._lastBody) {
       return;
     }
@@ -295,27 +383,38 @@ export class LensModel implements IDisposable {
   private _timer = 0;
   private _ticket = 0;
   private _lastBody: string | null = null;
+  private _settings: ISettings = DEFAULT_SETTINGS;
+  private _focused: string | null = null;
+  private _focusRequest = 0;
 }
 
 /**
  * What the server needs to infer: each cell's type, source and own mllens tag, and the notebook's
  * language and mllens settings, never outputs nor answers (so answering does not re-infer).
  */
-export function inferRequest(panel: NotebookPanel, activeCell: number): IInferRequest {
+export function inferRequest(
+  panel: NotebookPanel,
+  activeCell: number,
+  defaultLens = ''
+): IInferRequest {
   const shared = panel.model!.sharedModel;
   const cells = shared.cells.map(cell => ({
     cell_type: cell.cell_type,
     source: cell.getSource(),
     metadata: pick(cell.getMetadata() as { [key: string]: any }, ['mllens', 'tags'])
   }));
-  const metadata = pick(shared.getMetadata() as { [key: string]: any }, ['kernelspec', 'language_info']);
+  const metadata = pick(shared.getMetadata() as { [key: string]: any }, [
+    'kernelspec',
+    'language_info'
+  ]);
   const namespace = asNamespace(shared.getMetadata(NAMESPACE));
   if (namespace) {
-    const { answers: _answers, ...settings } = namespace;
+    const settings: { [key: string]: any } = { ...namespace };
+    delete settings.answers;
     metadata[NAMESPACE] = settings;
   }
   const active = cells.length ? Math.min(Math.max(activeCell, 0), cells.length - 1) : null;
-  return { cells, metadata, active_cell: active, lens: namespace?.lens ?? null };
+  return { cells, metadata, active_cell: active, lens: namespace?.lens || defaultLens || null };
 }
 
 function pick(source: { [key: string]: any }, keys: string[]): { [key: string]: any } {

@@ -4,11 +4,7 @@
 
 export type RiskLevel = 'high' | 'medium';
 export type Status = 'done' | 'partial' | 'todo' | 'not_applicable';
-export type Reason =
-  | 'out_of_scope'
-  | 'business_priorities'
-  | 'architecture_constraints'
-  | 'other';
+export type Reason = 'out_of_scope' | 'business_priorities' | 'architecture_constraints' | 'other';
 
 export interface IEvidenceSignals {
   imports?: string[];

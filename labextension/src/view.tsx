@@ -1,45 +1,43 @@
 /**
  * The sidebar's view: renders a LensModel and turns what the person does into model calls.
  */
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
-import React, { useEffect, useRef, useState } from 'react';
+import { ISignal, Signal } from '@lumino/signaling';
+import React, { useContext, useEffect, useRef, useState } from 'react';
 
 import { IPillarSection, IPracticeRow } from './checklist';
 import { lensIcon } from './icon';
+import { reasonLabel, riskLabel, statusLabel, TRANSLATION_DOMAIN } from './labels';
 import { makeAnswer, REASONS, STATUSES } from './metadata';
 import { LensModel } from './model';
 import { breakableParts, cellCount, percent, phaseName, phaseReasons, reasonList } from './phases';
 import { IAnswer, Reason, Status } from './types';
 
 export const SIDEBAR_ID = 'mllens-sidebar';
-/** A note is written once typing pauses this long (and at once when the field loses focus). */
-const NOTE_DELAY_MS = 400;
 
-const STATUS_LABELS: { [key in Status]: string } = {
-  done: 'Done',
-  partial: 'Partial',
-  todo: 'To do',
-  not_applicable: 'Not applicable'
-};
-
-const REASON_LABELS: { [key in Reason]: string } = {
-  out_of_scope: 'Out of scope',
-  business_priorities: 'Business priorities',
-  architecture_constraints: 'Architecture constraints',
-  other: 'Other'
-};
+/** The translation bundle of the extension, for every component of the view. */
+const Trans = React.createContext<TranslationBundle>(nullTranslator.load(TRANSLATION_DOMAIN));
 
 export class LensSidebar extends ReactWidget {
-  constructor(readonly model: LensModel) {
+  constructor(
+    readonly model: LensModel,
+    readonly trans: TranslationBundle = nullTranslator.load(TRANSLATION_DOMAIN)
+  ) {
     super();
     this.id = SIDEBAR_ID;
     this.addClass('jp-mllens-Sidebar');
     this.title.icon = lensIcon;
-    this.title.caption = 'ML Lens';
+    this.title.caption = trans.__('ML Lens');
     this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'ML Lens');
+    this.node.setAttribute('aria-label', trans.__('ML Lens'));
     model.changed.connect(() => this.update(), this);
+  }
+
+  /** Emitted when the sidebar is shown or hidden (the toggle command's state). */
+  get visibilityChanged(): ISignal<this, boolean> {
+    return this._visibilityChanged;
   }
 
   protected onAfterAttach(msg: Message): void {
@@ -57,15 +55,21 @@ export class LensSidebar extends ReactWidget {
     super.onAfterShow(msg);
     this.model.setVisible(true);
     this.update();
+    this._visibilityChanged.emit(true);
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
     this.model.setVisible(false);
+    this._visibilityChanged.emit(false);
   }
 
   protected render(): JSX.Element {
-    return <Sidebar model={this.model} />;
+    return (
+      <Trans.Provider value={this.trans}>
+        <Sidebar model={this.model} />
+      </Trans.Provider>
+    );
   }
 
   /**
@@ -79,18 +83,21 @@ export class LensSidebar extends ReactWidget {
       active.blur();
     }
   };
+
+  private _visibilityChanged = new Signal<this, boolean>(this);
 }
 
 function Sidebar({ model }: { model: LensModel }): JSX.Element {
+  const trans = useContext(Trans);
   const notebook = model.notebook;
   return (
     <div className="jp-mllens-Body">
       <header className="jp-mllens-Header">
-        <h2>ML Lens</h2>
+        <h2>{trans.__('ML Lens')}</h2>
         {notebook && <span className="jp-mllens-NotebookName">{notebook.title.label}</span>}
         {model.lens && <span className="jp-mllens-LensName">{model.lens.name}</span>}
         <span className="jp-mllens-Busy" aria-live="polite">
-          {model.busy ? 'Inferring…' : ''}
+          {model.busy ? trans.__('Inferring…') : ''}
         </span>
       </header>
       {model.error && (
@@ -100,7 +107,9 @@ function Sidebar({ model }: { model: LensModel }): JSX.Element {
       )}
       {!notebook ? (
         <p className="jp-mllens-Empty">
-          Open a notebook to see its lifecycle phase and the practices of the lens that apply.
+          {trans.__(
+            'Open a notebook to see its lifecycle phase and the practices of the lens that apply.'
+          )}
         </p>
       ) : model.lens ? (
         <>
@@ -109,34 +118,35 @@ function Sidebar({ model }: { model: LensModel }): JSX.Element {
           <Checklist model={model} />
         </>
       ) : (
-        !model.error && <p className="jp-mllens-Empty">Reading the notebook…</p>
+        !model.error && <p className="jp-mllens-Empty">{trans.__('Reading the notebook…')}</p>
       )}
     </div>
   );
 }
 
 function PhaseSummary({ model }: { model: LensModel }): JSX.Element {
+  const trans = useContext(Trans);
   const current = model.current;
   const cell = model.activeCellInference;
   const reasons = reasonList(current?.reasons);
   return (
-    <section className="jp-mllens-PhaseSummary" aria-label="Lifecycle phase">
+    <section className="jp-mllens-PhaseSummary" aria-label={trans.__('Lifecycle phase')}>
       <p className="jp-mllens-CurrentPhase">
-        <span className="jp-mllens-Label">This cell: </span>
+        <span className="jp-mllens-Label">{trans.__('This cell:')} </span>
         <strong className="jp-mllens-PhaseName" data-phase={current?.phase ?? ''}>
-          {phaseName(model.lens, current?.phase)}
+          {current?.phase ? phaseName(model.lens, current.phase) : trans.__('No phase found')}
         </strong>{' '}
         {current?.phase && (
-          <span className="jp-mllens-Confidence" title="confidence">
+          <span className="jp-mllens-Confidence" title={trans.__('confidence')}>
             {percent(current.confidence)}
           </span>
         )}
       </p>
       {(reasons.length > 0 || (cell?.stages.length ?? 0) > 0) && (
         <details className="jp-mllens-Reasons">
-          <summary>Why this phase</summary>
+          <summary>{trans.__('Why this phase')}</summary>
           {cell && cell.stages.length > 0 && (
-            <p>Stages of this cell: {cell.stages.join(', ')}</p>
+            <p>{trans.__('Stages of this cell: %1', cell.stages.join(', '))}</p>
           )}
           <ul>
             {reasons.map(reason => (
@@ -167,13 +177,18 @@ function Breakable({ text }: { text: string }): JSX.Element {
 }
 
 function PresentPhases({ model }: { model: LensModel }): JSX.Element {
+  const trans = useContext(Trans);
   const present = model.presentPhases;
   if (!present.length) {
-    return <p className="jp-mllens-Empty">No lifecycle phase found in this notebook yet.</p>;
+    return (
+      <p className="jp-mllens-Empty">
+        {trans.__('No lifecycle phase found in this notebook yet.')}
+      </p>
+    );
   }
   return (
     <div className="jp-mllens-Present">
-      <h3 id="jp-mllens-present-label">Phases in this notebook</h3>
+      <h3 id="jp-mllens-present-label">{trans.__('Phases in this notebook')}</h3>
       <ul className="jp-mllens-PhaseChips" aria-labelledby="jp-mllens-present-label">
         {present.map(id => {
           const why = phaseReasons(model.lens, model.inference, id);
@@ -184,12 +199,12 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
                 type="button"
                 className="jp-mllens-Chip"
                 aria-pressed={model.phaseChoice === id}
-                title={why.length ? why.join('\n') : 'pinned in the notebook metadata'}
+                title={why.length ? why.join('\n') : trans.__('pinned in the notebook metadata')}
                 onClick={() => model.choosePhase(model.phaseChoice === id ? 'current' : id)}
               >
                 {phaseName(model.lens, id)}
                 <span className="jp-mllens-ChipCount">
-                  {count} {count === 1 ? 'cell' : 'cells'}
+                  {trans._n('%1 cell', '%1 cells', count)}
                 </span>
               </button>
             </li>
@@ -197,7 +212,7 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
         })}
       </ul>
       <details className="jp-mllens-Reasons">
-        <summary>Why these phases</summary>
+        <summary>{trans.__('Why these phases')}</summary>
         {present.map(id => (
           <div key={id}>
             <h4>{phaseName(model.lens, id)}</h4>
@@ -216,38 +231,40 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
 }
 
 function Controls({ model }: { model: LensModel }): JSX.Element {
+  const trans = useContext(Trans);
   const lens = model.lens!;
   const present = new Set(model.presentPhases);
   const current = model.current?.phase;
   return (
     <div className="jp-mllens-Controls">
       <label className="jp-mllens-Field">
-        <span>Practices for</span>
+        <span>{trans.__('Practices for')}</span>
         <select
           className="jp-mllens-Select"
           value={model.phaseChoice}
           onChange={event => model.choosePhase(event.currentTarget.value)}
         >
           <option value="current">
-            Phase of this cell{current ? ` (${phaseName(lens, current)})` : ''}
+            {current
+              ? trans.__('Phase of this cell (%1)', phaseName(lens, current))
+              : trans.__('Phase of this cell')}
           </option>
           {lens.phases.map(phase => (
             <option key={phase.id} value={phase.id}>
-              {phase.name}
-              {present.has(phase.id) ? ' (in this notebook)' : ''}
+              {present.has(phase.id) ? trans.__('%1 (in this notebook)', phase.name) : phase.name}
             </option>
           ))}
-          <option value="all">All phases</option>
+          <option value="all">{trans.__('All phases')}</option>
         </select>
       </label>
-      <div className="jp-mllens-Filters" role="group" aria-label="Filters">
+      <div className="jp-mllens-Filters" role="group" aria-label={trans.__('Filters')}>
         <label>
           <input
             type="checkbox"
             checked={model.filters.unansweredOnly}
             onChange={event => model.setFilters({ unansweredOnly: event.currentTarget.checked })}
           />{' '}
-          Unanswered only
+          {trans.__('Unanswered only')}
         </label>
         <label>
           <input
@@ -255,7 +272,7 @@ function Controls({ model }: { model: LensModel }): JSX.Element {
             checked={model.filters.highRiskOnly}
             onChange={event => model.setFilters({ highRiskOnly: event.currentTarget.checked })}
           />{' '}
-          High risk only
+          {trans.__('High risk only')}
         </label>
       </div>
     </div>
@@ -263,15 +280,17 @@ function Controls({ model }: { model: LensModel }): JSX.Element {
 }
 
 function Checklist({ model }: { model: LensModel }): JSX.Element {
+  const trans = useContext(Trans);
   const sections = model.sections.filter(section => section.total > 0);
   if (!sections.length) {
-    return <p className="jp-mllens-Empty">The lens has no practice for this phase.</p>;
+    return (
+      <p className="jp-mllens-Empty">{trans.__('The lens has no practice for this phase.')}</p>
+    );
   }
-  const onAnswer = (id: string, answer: IAnswer | null) => model.setAnswer(id, answer);
   return (
     <div className="jp-mllens-Checklist">
       {sections.map(section => (
-        <PillarSection key={section.pillar.id} section={section} onAnswer={onAnswer} />
+        <PillarSection key={section.pillar.id} section={section} model={model} />
       ))}
     </div>
   );
@@ -281,39 +300,60 @@ type OnAnswer = (practiceId: string, answer: IAnswer | null) => void;
 
 function PillarSection({
   section,
-  onAnswer
+  model
 }: {
   section: IPillarSection;
-  onAnswer: OnAnswer;
+  model: LensModel;
 }): JSX.Element {
+  const trans = useContext(Trans);
+  const onAnswer: OnAnswer = (id, answer) => model.setAnswer(id, answer);
+  const done = trans.__('%1 of %2 done or not applicable', section.done, section.total);
   const headingId = `jp-mllens-pillar-${section.pillar.id}`;
   return (
-    <section className="jp-mllens-Pillar" aria-labelledby={headingId} data-pillar={section.pillar.id}>
+    <section
+      className="jp-mllens-Pillar"
+      aria-labelledby={headingId}
+      data-pillar={section.pillar.id}
+    >
       <h3 id={headingId}>
         {section.pillar.name}{' '}
-        <span
-          className="jp-mllens-Count"
-          aria-label={`${section.done} of ${section.total} done`}
-          title={`${section.done} of ${section.total} done`}
-        >
+        <span className="jp-mllens-Count" aria-label={done} title={done}>
           {section.done}/{section.total}
         </span>
       </h3>
       {section.rows.length ? (
         <ul className="jp-mllens-Practices">
           {section.rows.map(row => (
-            <PracticeItem key={row.practice.id} row={row} onAnswer={onAnswer} />
+            <PracticeItem key={row.practice.id} row={row} onAnswer={onAnswer} model={model} />
           ))}
         </ul>
       ) : (
-        <p className="jp-mllens-Empty">No practice matches the filters.</p>
+        <p className="jp-mllens-Empty">{trans.__('No practice matches the filters.')}</p>
       )}
     </section>
   );
 }
 
-function PracticeItem({ row, onAnswer }: { row: IPracticeRow; onAnswer: OnAnswer }): JSX.Element {
+function PracticeItem({
+  row,
+  onAnswer,
+  model
+}: {
+  row: IPracticeRow;
+  onAnswer: OnAnswer;
+  model: LensModel;
+}): JSX.Element {
+  const trans = useContext(Trans);
   const { practice, answer } = row;
+  const focused = model.focused === practice.id;
+  const card = useRef<HTMLLIElement>(null);
+  const statusField = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (focused && model.focusRequest > 0) {
+      card.current?.scrollIntoView({ block: 'nearest' });
+      statusField.current?.focus();
+    }
+  }, [model.focusRequest]);
   const [pendingNA, setPendingNA] = useState(false);
   const [note, setNote] = useState(answer?.note ?? '');
   useEffect(() => setNote(answer?.note ?? ''), [answer?.note, answer?.updated]);
@@ -337,7 +377,7 @@ function PracticeItem({ row, onAnswer }: { row: IPracticeRow; onAnswer: OnAnswer
     setNote(text);
     pending.current = text;
     window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => saveNote(text), NOTE_DELAY_MS);
+    timer.current = window.setTimeout(() => saveNote(text), model.settings.noteDelay);
   };
   useEffect(
     () => () => {
@@ -366,62 +406,70 @@ function PracticeItem({ row, onAnswer }: { row: IPracticeRow; onAnswer: OnAnswer
   };
 
   return (
-    <li className="jp-mllens-Practice" data-practice-id={practice.id} aria-labelledby={titleId}>
-      <div className="jp-mllens-PracticeHead">
-        <span className="jp-mllens-PracticeTitle" id={titleId}>
-          {practice.title}
-        </span>
-        <RiskBadge row={row} />
-      </div>
+    <li
+      ref={card}
+      className="jp-mllens-Practice"
+      data-practice-id={practice.id}
+      data-focused={focused}
+      aria-labelledby={titleId}
+      onFocus={() => model.focus(practice.id)}
+    >
+      <span className="jp-mllens-PracticeTitle" id={titleId}>
+        {practice.title}
+      </span>
       <div className="jp-mllens-PracticeMeta">
         <code className="jp-mllens-PracticeId">{practice.id}</code>
+        <RiskBadge row={row} />
       </div>
       <div className="jp-mllens-Answer">
         <label className="jp-mllens-Field">
-          <span>Status</span>
+          <span>{trans.__('Status')}</span>
           <select
+            ref={statusField}
             className="jp-mllens-Select"
-            aria-label={`Status of ${practice.id}`}
+            aria-label={trans.__('Status of %1', practice.id)}
             value={status}
             onChange={event => chooseStatus(event.currentTarget.value)}
           >
-            <option value="">Unanswered</option>
+            <option value="">{trans.__('Unanswered')}</option>
             {STATUSES.map(s => (
               <option key={s} value={s}>
-                {STATUS_LABELS[s]}
+                {statusLabel(trans, s)}
               </option>
             ))}
           </select>
         </label>
         {status === 'not_applicable' && (
           <label className="jp-mllens-Field">
-            <span>Reason</span>
+            <span>{trans.__('Reason')}</span>
             <select
               className="jp-mllens-Select"
-              aria-label={`Why ${practice.id} is not applicable`}
+              aria-label={trans.__('Why %1 is not applicable', practice.id)}
               value={answer?.reason ?? ''}
               onChange={event => chooseReason(event.currentTarget.value)}
             >
               <option value="" disabled>
-                Choose a reason…
+                {trans.__('Choose a reason…')}
               </option>
               {REASONS.map(r => (
                 <option key={r} value={r}>
-                  {REASON_LABELS[r]}
+                  {reasonLabel(trans, r)}
                 </option>
               ))}
             </select>
           </label>
         )}
         <label className="jp-mllens-Field jp-mllens-NoteField">
-          <span>Note</span>
+          <span>{trans.__('Note')}</span>
           <textarea
             className="jp-mllens-Note"
-            aria-label={`Note on ${practice.id}`}
+            aria-label={trans.__('Note on %1', practice.id)}
             value={note}
             rows={2}
             disabled={!answer}
-            placeholder={answer ? 'What was done, or why not' : 'Choose a status first'}
+            placeholder={
+              answer ? trans.__('What was done, or why not') : trans.__('Choose a status first')
+            }
             onChange={event => editNote(event.currentTarget.value)}
             onBlur={() => saveNote()}
             onKeyDown={event => {
@@ -439,30 +487,35 @@ function PracticeItem({ row, onAnswer }: { row: IPracticeRow; onAnswer: OnAnswer
 }
 
 function RiskBadge({ row }: { row: IPracticeRow }): JSX.Element {
+  const trans = useContext(Trans);
   const { risk, answer } = row;
   if (risk) {
     return (
-      <span className={`jp-mllens-Badge jp-mllens-Risk-${risk}`} title="risk while this practice is not done">
-        {risk === 'high' ? 'High risk' : 'Medium risk'}
+      <span
+        className={`jp-mllens-Badge jp-mllens-Risk-${risk}`}
+        title={trans.__('risk while this practice is not done')}
+      >
+        {riskLabel(trans, risk)}
       </span>
     );
   }
   return (
     <span className="jp-mllens-Badge jp-mllens-Resolved">
-      {answer ? STATUS_LABELS[answer.status] : ''}
+      {answer ? statusLabel(trans, answer.status) : ''}
     </span>
   );
 }
 
 function PracticeDetails({ row }: { row: IPracticeRow }): JSX.Element {
+  const trans = useContext(Trans);
   const { practice, evidence } = row;
   return (
     <details className="jp-mllens-Details">
-      <summary>Details</summary>
+      <summary>{trans.__('Details')}</summary>
       <p>{practice.summary}</p>
       {practice.questions.length > 0 && (
         <>
-          <h4>Questions to ask</h4>
+          <h4>{trans.__('Questions to ask')}</h4>
           <ul>
             {practice.questions.map(question => (
               <li key={question}>{question}</li>
@@ -472,11 +525,11 @@ function PracticeDetails({ row }: { row: IPracticeRow }): JSX.Element {
       )}
       {practice.improvement && (
         <>
-          <h4>How to improve</h4>
+          <h4>{trans.__('How to improve')}</h4>
           <p>{practice.improvement}</p>
         </>
       )}
-      <h4>Evidence in this notebook</h4>
+      <h4>{trans.__('Evidence in this notebook')}</h4>
       {evidence.length ? (
         <ul className="jp-mllens-Evidence">
           {evidence.map(item => (
@@ -486,12 +539,12 @@ function PracticeDetails({ row }: { row: IPracticeRow }): JSX.Element {
           ))}
         </ul>
       ) : (
-        <p className="jp-mllens-Empty">None found in the code of this notebook.</p>
+        <p className="jp-mllens-Empty">{trans.__('None found in the code of this notebook.')}</p>
       )}
       {practice.docs_url && (
         <p>
           <a href={practice.docs_url} target="_blank" rel="noopener noreferrer">
-            Read {practice.id} in the AWS documentation
+            {trans.__('Read %1 in the AWS documentation', practice.id)}
           </a>
         </p>
       )}

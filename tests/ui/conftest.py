@@ -168,6 +168,9 @@ def artifacts() -> Path:
 
 
 def publish_screenshot(shot: Path, name: str) -> None:
-    """Copy a scene's screenshot to docs/images/ for the README."""
+    """Copy a scene's screenshot to docs/images/ for the README, only when asked (`make screenshots`
+    sets MLLENS_SCREENSHOTS=1): a test run never changes a tracked file."""
+    if os.environ.get("MLLENS_SCREENSHOTS") != "1":
+        return
     DOC_IMAGES.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, DOC_IMAGES / name)

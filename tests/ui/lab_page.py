@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from pathlib import Path
@@ -80,3 +81,37 @@ def read_when(path: Path, ready: Callable[[dict], bool], timeout: float = 15) ->
 
 def answers_on_disk(notebook: dict) -> dict:
     return notebook.get("metadata", {}).get("mllens", {}).get("answers", {})
+
+
+RIGHT_PANEL_EDGE = """() => {
+  const stack = document.querySelector('#jp-right-stack');
+  const box = stack.getBoundingClientRect();
+  const handles = [...document.querySelectorAll('.lm-SplitPanel-handle')].filter(h => h.getClientRects().length);
+  const near = handles.map(h => ({ h, box: h.getBoundingClientRect() }))
+    .filter(({ box: b }) => Math.abs(b.right - box.left) < 6 && b.height > 100);
+  const handle = near[0].box;
+  return { x: handle.left + handle.width / 2, y: handle.top + handle.height / 2, width: box.width };
+}"""
+
+
+def set_sidebar_width(page: Page, width: int) -> None:
+    """Drag the handle of JupyterLab's right panel until the panel is `width` px wide, as a person does."""
+    for _ in range(3):
+        edge = page.evaluate(RIGHT_PANEL_EDGE)
+        if abs(edge["width"] - width) <= 1:
+            return
+        page.mouse.move(edge["x"], edge["y"])
+        page.mouse.down()
+        page.mouse.move(edge["x"] + edge["width"] - width, edge["y"], steps=4)
+        page.mouse.up()
+    raise AssertionError(f"the right panel is {page.evaluate(RIGHT_PANEL_EDGE)['width']} px wide, not {width}")
+
+
+def use_theme(page: Page, name: str) -> None:
+    """Settings > Theme > NAME, and wait until the page has it."""
+    if page.locator(f'body[data-jp-theme-name="{name}"]').count():
+        return
+    page.locator(".lm-MenuBar-item").filter(has_text="Settings").click()
+    page.locator(".lm-Menu-item").filter(has_text=re.compile(r"^Theme$")).hover()
+    page.locator(".lm-Menu-item").filter(has_text=re.compile(f"^{re.escape(name)}$")).click()
+    expect(page.locator(f'body[data-jp-theme-name="{name}"]')).to_have_count(1)

@@ -1,6 +1,9 @@
-"""The sidebar in Jupyter Notebook 7 (no JupyterLab shell): reachable from the View menu, and working."""
+"""The sidebar in Jupyter Notebook 7 (no JupyterLab shell): an icon in the notebook toolbar, one palette entry,
+the View menu, and answers recorded."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -12,16 +15,17 @@ CELLS = [
 ]
 
 
-def test_notebook7_shows_the_sidebar_from_the_view_menu_and_records_answers(page, notebook7, artifacts):
+def test_notebook7_shows_the_sidebar_from_its_toolbar_icon_and_records_answers(page, notebook7, artifacts):
     path = write_notebook(notebook7.root / "churn.ipynb", CELLS)
     page.goto(f"{notebook7.url}notebooks/churn.ipynb")
     cells = page.locator(".jp-Notebook .jp-Cell")
     expect(cells.first).to_be_visible()
     wait_for_kernel(notebook7.url, "churn.ipynb")
 
-    page.get_by_role("menuitem", name="View").click()
-    page.locator(".lm-Menu-item").filter(has_text="Right Sidebar").click()
-    page.get_by_role("menuitem", name="Show ML Lens").click()
+    button = page.locator('.jp-NotebookPanel-toolbar [data-jp-item-name="mllens-toggle-sidebar"]')
+    expect(button.locator("svg")).to_be_visible()  # the lens icon
+    expect(button.get_by_role("button", name=re.compile("ML Lens sidebar"))).to_be_visible()
+    button.get_by_role("button").click()
     cells.nth(1).locator(".jp-InputPrompt").click()
     sidebar = page.locator(SIDEBAR)
     expect(sidebar.locator(".jp-mllens-PhaseName")).to_have_text("Model development")
@@ -35,3 +39,23 @@ def test_notebook7_shows_the_sidebar_from_the_view_menu_and_records_answers(page
     page.keyboard.press("Control+s")
     on_disk = read_when(path, lambda nb: practice_id in answers_on_disk(nb))
     assert answers_on_disk(on_disk)[practice_id]["status"] == "partial"
+
+    button.get_by_role("button").click()
+    expect(sidebar).to_be_hidden()
+
+
+def test_notebook7_palette_offers_the_sidebar_once_and_the_view_menu_has_it(page, notebook7):
+    write_notebook(notebook7.root / "palette.ipynb", CELLS)
+    page.goto(f"{notebook7.url}notebooks/palette.ipynb")
+    expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
+    page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("ML Lens")
+    items = page.locator(".lm-CommandPalette-item:visible .lm-CommandPalette-itemLabel")
+    expect(items.first).to_be_visible()
+    labels = [text.strip() for text in items.all_inner_texts()]
+    assert sum(1 for label in labels if "ML Lens" in label and label.startswith(("Show", "Hide"))) == 1, labels
+    page.keyboard.press("Escape")
+    page.get_by_role("menuitem", name="View").click()
+    expect(page.locator('.lm-Menu-item[data-command="mllens:toggle-sidebar"]')).to_have_text(
+        re.compile("Show ML Lens"))

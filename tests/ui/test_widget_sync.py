@@ -11,9 +11,21 @@ from playwright.sync_api import Locator, Page, expect
 from mllens_jupyter.lens import get_lens
 
 from .conftest import publish_screenshot
-from .lab_page import answers_on_disk, open_notebook, open_sidebar, read_when, save, select_cell, write_notebook
+from .lab_page import (
+    answers_on_disk,
+    open_notebook,
+    open_sidebar,
+    read_when,
+    save,
+    select_cell,
+    wait_for_kernel,
+    write_notebook,
+)
 
 PRACTICE = "MLOPS03-BP02"
+RECORDED = "Answers are recorded in this notebook's metadata"
+DATA_CELLS = [("code", "import pandas as pd\ncustomers = pd.read_csv('customers.csv')\ncustomers = customers.dropna()"),
+              ("code", "%load_ext mllens_jupyter\n%mllens")]
 
 
 def run_cell(page: Page, notebook: Locator, index: int) -> Locator:
@@ -30,15 +42,13 @@ def practice_view(output: Locator, practice_id: str) -> Locator:
 def test_widget_answer_reaches_the_sidebar_and_disk_and_sidebar_answers_reach_the_widget(page, lab, artifacts):
     phase = get_lens().practice(PRACTICE).phase
     (lab.root / "customers.csv").write_text("customer,tenure,churned\n1,12,0\n2,3,1\n")
-    cells = [("code", "import pandas as pd\ncustomers = pd.read_csv('customers.csv')\ncustomers = customers.dropna()"),
-             ("code", "%load_ext mllens_jupyter\n%mllens")]
-    path = write_notebook(lab.root / "panel.ipynb", cells)
+    path = write_notebook(lab.root / "panel.ipynb", DATA_CELLS)
     notebook = open_notebook(page, lab.url, "panel.ipynb")
     sidebar = open_sidebar(page)
 
     run_cell(page, notebook, 0)
     output = run_cell(page, notebook, 1)
-    expect(output.get_by_text("Answers are saved in this notebook's metadata")).to_be_visible(timeout=60_000)
+    expect(output.get_by_text(RECORDED)).to_be_visible(timeout=60_000)
     inferred = f"{get_lens().phase(phase).name} (inferred)"
     expect(output.get_by_role("combobox", name="Phase")).to_have_value(inferred)
     view = practice_view(output, PRACTICE)
@@ -63,3 +73,33 @@ def test_widget_answer_reaches_the_sidebar_and_disk_and_sidebar_answers_reach_th
     expect(view.locator("button.mod-active")).to_have_text("Partial")
     expect(widget_note).to_have_value("versioned with DVC")
     page.screenshot(path=str(artifacts / "widget-follows-sidebar.png"))
+
+
+def test_after_a_page_reload_the_panel_answers_reach_the_saved_file_and_the_sidebar_reaches_the_panel(page, lab):
+    phase = get_lens().practice(PRACTICE).phase
+    (lab.root / "customers.csv").write_text("customer,tenure,churned\n1,12,0\n2,3,1\n")
+    path = write_notebook(lab.root / "reload.ipynb", DATA_CELLS)
+    notebook = open_notebook(page, lab.url, "reload.ipynb")
+    run_cell(page, notebook, 0)
+    expect(run_cell(page, notebook, 1).get_by_text(RECORDED)).to_be_visible(timeout=60_000)
+
+    page.reload()  # the kernel keeps running; the page that answered its comm is gone
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    expect(notebook.locator(".jp-Cell").first).to_be_visible()
+    wait_for_kernel(lab.url, "reload.ipynb")
+    expect(page.locator(".jp-StatusBar-Widget").get_by_text("| Idle")).to_be_visible()
+    output = run_cell(page, notebook, 1)
+    expect(output.get_by_text(RECORDED)).to_be_visible(timeout=60_000)
+    view = practice_view(output, PRACTICE)
+    view.get_by_role("button", name="Done", exact=True).click()
+    expect(view.get_by_text("recorded in the notebook")).to_be_visible()
+
+    sidebar = open_sidebar(page)
+    sidebar.get_by_label("Practices for").select_option(phase)
+    expect(sidebar.get_by_label(f"Status of {PRACTICE}")).to_have_value("done")
+    sidebar.get_by_label(f"Status of {PRACTICE}").select_option("partial")
+    expect(view.locator("button.mod-active")).to_have_text("Partial")
+
+    save(page, notebook)
+    on_disk = read_when(path, lambda nb: answers_on_disk(nb).get(PRACTICE, {}).get("status") == "partial")
+    assert answers_on_disk(on_disk)[PRACTICE]["status"] == "partial"
