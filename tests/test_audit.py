@@ -293,7 +293,7 @@ def test_fail_on_high_fails_on_an_unanswered_high_risk_practice(tmp_path):
     ("args", "message"),
     [
         ([".", "--format", "pdf"], "unknown report format 'pdf'"),
-        ([".", "--fail-on", "low"], "fail_on"),
+        ([".", "--fail-on", "low"], "--fail-on must be one of high, medium, not 'low'"),
         ([".", "--jobs", "-2"], "jobs"),
         ([], "give at least one notebook or folder"),
     ],

@@ -372,7 +372,7 @@ def test_help_leads_with_the_commands_of_mllens_before_the_general_jupyter_optio
     text = run_cli("--help").stdout
     commands, general = text.index("Commands"), text.index("General options")
     assert commands < text.index("mllens audit PATH ...") < text.index("Exit codes") < general
-    assert commands < text.index("mllens answer NOTEBOOK PRACTICE STATUS") < general
+    assert commands < text.index("mllens answer TARGET PRACTICE STATUS") < general
     assert text.index("\n--debug\n") > general
     export = run_cli("lens", "export", "--help").stdout
     assert export.index("--format") < export.index("General options") < export.index("--debug")
