@@ -77,14 +77,15 @@ class ToolClient:
         from botocore import xform_name
 
         method = getattr(self.client, xform_name(operation))
-        for attempt in range(self.throttle_retries + 1):
+        failures = 0
+        while True:
             try:
                 return method(**params)
-            except Exception as err:  # noqa: BLE001 - translated below, or re-raised
-                if _code(err) != "ThrottlingException" or attempt == self.throttle_retries:
-                    raise translate(err, operation, attempt + 1) from None
-            self.sleep(self.backoff * 2 ** attempt)
-        raise AssertionError("unreachable")
+            except Exception as err:  # noqa: BLE001 - translated below, or re-raised as it is
+                failures += 1
+                if _code(err) != "ThrottlingException" or failures > self.throttle_retries:
+                    raise translate(err, operation, failures) from None
+            self.sleep(self.backoff * 2 ** (failures - 1))
 
     def pages(self, operation: str, params: dict, key: str) -> Iterator[dict]:
         """Every item under `key` of every page of a listing operation."""

@@ -98,29 +98,35 @@ class Pulled:
 
 
 def pull(tool: ToolClient, path: Path, lens: Lens, workload_name: str | None) -> Pulled:
-    """Take the Tool's answers into the review at workload scope; conflicts are left as they are here."""
-    review = reviews.read(path, lens)
-    workload, lens_arn = _workload_and_lens(tool, review, lens, workload_name)
+    """Take the Tool's answers into the review at workload scope; conflicts are left as they are here.
+    The comparison is made under the review file's lock, against the file as it is then."""
+    workload, lens_arn = _workload_and_lens(tool, reviews.read(path, lens), lens, workload_name)
     summaries = tool.pages("ListAnswers", {"WorkloadId": workload["WorkloadId"], "LensAlias": lens_arn,
                                            "MaxResults": PAGE_SIZE}, "AnswerSummaries")
     tool_values = tool_answers(list(summaries), questions_of(lens))
+    base = {"workload_id": workload["WorkloadId"], "workload_name": workload["WorkloadName"],
+            "region": tool.region, "lens_arn": lens_arn}
     found: list[Pulled] = []
 
     def change(current: dict) -> dict:
-        state = state_for(current, workload["WorkloadId"])
-        here = reviews.workload_answers(current, lens)
-        differences = compare(here, state.get("answers") or {}, tool_values, bool(state))
-        found.append(Pulled(differences, workload["WorkloadName"], bool(state)))
-        for difference in differences:
-            if difference.taken is not None:
-                answer = pulled_answer(here.get(difference.practice), difference.taken)
-                current = reviews.with_workload_answer(current, difference.practice, answer)
-        base = {**state, "workload_id": workload["WorkloadId"], "workload_name": workload["WorkloadName"],
-                "region": tool.region, "lens_arn": lens_arn}
-        return with_state(current, base, agreements(here, tool_values, differences))
+        pulled, written = _merged(current, lens, base, tool_values)
+        found.append(pulled)
+        return written
 
     reviews.update(path, change, lens)
     return found[-1]
+
+
+def _merged(current: dict, lens: Lens, base: dict, tool_values: dict[str, str]) -> tuple[Pulled, dict]:
+    state = state_for(current, base["workload_id"])
+    here = reviews.workload_answers(current, lens)
+    differences = compare(here, state.get("answers") or {}, tool_values, bool(state))
+    for difference in differences:
+        if difference.taken is not None:
+            answer = pulled_answer(here.get(difference.practice), difference.taken)
+            current = reviews.with_workload_answer(current, difference.practice, answer)
+    written = with_state(current, {**state, **base}, agreements(here, tool_values, differences))
+    return Pulled(differences, base["workload_name"], bool(state)), written
 
 
 def _workload_and_lens(tool: ToolClient, review: dict, lens: Lens, workload_name: str | None) -> tuple[dict, str]:

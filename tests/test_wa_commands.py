@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -13,23 +12,8 @@ from mllens_jupyter import review as reviews
 from mllens_jupyter.cli import main
 from mllens_jupyter.wa_commands import WaBaseCommand, WaCommand, WaPullCommand, WaPushCommand, WaReportCommand
 
-from .conftest import REPO, run_cli
-from .wa_model import LENS, WORKLOAD, set_fake_aws, stubbed
-
-EXAMPLE = REPO / "example_notebooks" / "mllens-review.yaml"
-NAME = "Churn prediction for the telecom retention team"
-
-
-@pytest.fixture(autouse=True)
-def fake_aws(monkeypatch):
-    set_fake_aws(monkeypatch)
-
-
-@pytest.fixture
-def review(tmp_path):
-    path = tmp_path / "mllens-review.yaml"
-    shutil.copy(EXAMPLE, path)
-    return path
+from .conftest import run_cli
+from .wa_model import LENS, LENS_NAME, NAME, WORKLOAD, fake_aws, review, stubbed  # noqa: F401
 
 
 @pytest.mark.parametrize("args", [("wa",), ("wa", "push", "--dry-run"), ("wa", "pull"), ("wa", "report", "-o", "r.pdf")])
@@ -80,6 +64,11 @@ def stubbed_cli(monkeypatch):
     return run, stubber
 
 
+def expect_workload_and_lens(stubber) -> None:
+    stubber.add_response("list_workloads", {"WorkloadSummaries": [{"WorkloadId": WORKLOAD, "WorkloadName": NAME}]})
+    stubber.add_response("list_lenses", {"LensSummaries": [{"LensArn": LENS, "LensName": LENS_NAME}]})
+
+
 def test_push_says_each_call_it_made(stubbed_cli, review, capsys):
     run, stubber = stubbed_cli
     stubber.add_response("list_lenses", {"LensSummaries": [{"LensArn": LENS, "LensName":
@@ -98,12 +87,37 @@ def test_push_says_each_call_it_made(stubbed_cli, review, capsys):
 
 def test_pull_with_a_conflict_shows_it_and_exits_1(stubbed_cli, review, capsys):
     run, stubber = stubbed_cli
-    stubber.add_response("list_workloads", {"WorkloadSummaries": [{"WorkloadId": WORKLOAD, "WorkloadName": NAME}]})
-    stubber.add_response("list_lenses", {"LensSummaries": [{"LensArn": LENS, "LensName":
-                                                            "AWS Well-Architected Machine Learning Lens"}]})
+    expect_workload_and_lens(stubber)
     stubber.add_response("list_answers", {"AnswerSummaries": [{"QuestionId": "MLOPS01", "SelectedChoices": [
         "MLOPS01_BP02"], "ChoiceAnswerSummaries": [{"ChoiceId": "MLOPS01_BP01", "Status": "UNSELECTED"}]}]})
     assert run("wa", "pull", review, "--format", "json") == 1
     out = json.loads(capsys.readouterr().out)
     assert out["changes"] == [{"practice": "MLOPS01-BP02", "here": None, "tool": "done", "taken": "done"}]
     assert out["conflicts"] == [{"practice": "MLOPS01-BP01", "here": "done", "tool": "unselected", "taken": None}]
+
+
+def test_pull_in_text_shows_what_changed_and_the_conflict(stubbed_cli, review, capsys):
+    run, stubber = stubbed_cli
+    expect_workload_and_lens(stubber)
+    stubber.add_response("list_answers", {"AnswerSummaries": [{"QuestionId": "MLSEC04", "ChoiceAnswerSummaries": [
+        {"ChoiceId": "MLSEC04_BP01", "Status": "NOT_APPLICABLE", "Reason": "OUT_OF_SCOPE"},
+        {"ChoiceId": "MLSEC04_BP02", "Status": "SELECTED"}]}]})
+    assert run("wa", "pull", review) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "MLSEC04-BP02: unanswered -> done (from the Tool)",
+        "MLSEC04-BP01: conflict: done here, not_applicable:out_of_scope in the Tool; both changed since the last "
+        "sync, left as it is here",
+        f"Pulled workload '{NAME}' into {review}: 1 answer(s) changed, 1 conflict(s).",
+    ]
+    assert reviews.read(review)["answers"]["MLSEC04-BP02"]["status"] == "done"
+
+
+def test_report_writes_the_tools_pdf(stubbed_cli, review, tmp_path, capsys):
+    run, stubber = stubbed_cli
+    expect_workload_and_lens(stubber)
+    stubber.add_response("get_lens_review_report", {"LensReviewReport": {"Base64String": "JVBERi0xLjcK"}},
+                         {"WorkloadId": WORKLOAD, "LensAlias": LENS, "MilestoneNumber": 3})
+    out = tmp_path / "build" / "review.pdf"
+    assert run("wa", "report", review, "--milestone", "3", "-o", out) == 0
+    assert out.read_bytes() == b"%PDF-1.7\n"
+    assert capsys.readouterr().out == f"Well-Architected Tool report written to {out} (9 bytes)\n"

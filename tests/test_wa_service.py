@@ -4,7 +4,6 @@ every request is validated against the service's own model; no account and no ne
 from __future__ import annotations
 
 import base64
-import shutil
 
 import pytest
 import yaml
@@ -17,25 +16,9 @@ from mllens_jupyter.lens import get_lens
 from mllens_jupyter.wa_service import pull, push, push_request, report
 from mllens_jupyter.wa_sync import Account, push_plan, resolve
 
-from .conftest import REPO
-from .wa_model import LENS, REGION, WORKLOAD, model_problems, set_fake_aws, stubbed
+from .wa_model import LENS, LENS_NAME, NAME, REGION, WORKLOAD, fake_aws, model_problems, review, stubbed  # noqa: F401
 
-EXAMPLE = REPO / "example_notebooks" / "mllens-review.yaml"
-NAME = "Churn prediction for the telecom retention team"
-LENS_NAME = "AWS Well-Architected Machine Learning Lens"
 QUESTIONS = ["MLOPS01", "MLSEC03", "MLSEC04", "MLSEC05", "MLREL03", "MLCOST04"]
-
-
-@pytest.fixture(autouse=True)
-def fake_aws(monkeypatch):
-    set_fake_aws(monkeypatch)
-
-
-@pytest.fixture
-def review(tmp_path):
-    path = tmp_path / "mllens-review.yaml"
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def expect_lookups(stubber, lenses: list, workloads: list) -> None:

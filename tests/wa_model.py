@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.handlers import generate_idempotent_uuid
 from botocore.stub import Stubber
 from botocore.validate import ParamValidator
@@ -22,11 +25,26 @@ FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", 
             "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials", "AWS_EC2_METADATA_DISABLED": "true"}
 
 
-def set_fake_aws(monkeypatch) -> None:
+EXAMPLE = Path(__file__).resolve().parents[1] / "example_notebooks" / "mllens-review.yaml"
+NAME = "Churn prediction for the telecom retention team"
+LENS_NAME = "AWS Well-Architected Machine Learning Lens"
+
+
+@pytest.fixture(autouse=True)
+def fake_aws(monkeypatch) -> None:
+    """Fake credentials and a region, and no shared config: nothing can reach a real account."""
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in FAKE_ENV.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def review(tmp_path) -> Path:
+    """A copy of the example workload's review file."""
+    path = tmp_path / "mllens-review.yaml"
+    shutil.copy(EXAMPLE, path)
+    return path
 
 
 def real_client() -> Any:
