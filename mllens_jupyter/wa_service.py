@@ -42,10 +42,16 @@ def assumed_account(request: PushRequest) -> Account:
 
 
 def found_account(tool: ToolClient, request: PushRequest) -> Account:
-    """What the account holds: this lens (with this version?) and the workload (with the lens?)."""
+    """What the account holds: this lens (with this version?) and the workload (with the lens, and
+    at which version?)."""
     arn, has_version = find_lens(tool, lens_name(request), lens_version(request.lens))
     workload = find_workload(tool, request.workload_name) or {}
-    return Account(arn, has_version, workload.get("WorkloadId"), tuple(workload.get("Lenses") or ()))
+    lenses = tuple(workload.get("Lenses") or ())
+    answered = None
+    if arn and arn in lenses:
+        review = tool.call("GetLensReview", {"WorkloadId": workload["WorkloadId"], "LensAlias": arn})
+        answered = (review.get("LensReview") or {}).get("LensVersion")
+    return Account(arn, has_version, workload.get("WorkloadId"), lenses, answered)
 
 
 def push(tool: ToolClient, path: Path, request: PushRequest, on_call: Callable[[Call], None]) -> list[Call]:

@@ -44,6 +44,7 @@ class Account:
     lens_has_version: bool = False
     workload_id: str | None = None
     workload_lenses: tuple[str, ...] = ()
+    workload_lens_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,20 @@ def workload_calls(request: PushRequest, account: Account, lens_arn: str) -> lis
         return [Call("CreateWorkload", create_workload_params(request, lens_arn),
                      f"create the workload {request.workload_name!r}")]
     if lens_arn in account.workload_lenses:
-        return []
+        return upgrade_calls(request, account, lens_arn)
     return [Call("AssociateLenses", {"WorkloadId": account.workload_id, "LensAliases": [lens_arn]},
                  f"add the lens to the workload {request.workload_name!r}")]
+
+
+def upgrade_calls(request: PushRequest, account: Account, lens_arn: str) -> list[Call]:
+    """UpgradeLensReview when the workload answers an older version of the lens; the Tool keeps the
+    answers before the upgrade as a milestone, which it requires."""
+    version = lens_version(request.lens)
+    if account.workload_lens_version in (None, version):
+        return []
+    name = fit(f"mllens: before lens {version} (was {account.workload_lens_version})", 100)
+    return [Call("UpgradeLensReview", {"WorkloadId": account.workload_id, "LensAlias": lens_arn, "MilestoneName": name},
+                 f"upgrade the workload's review from lens version {account.workload_lens_version} to {version}")]
 
 
 def create_workload_params(request: PushRequest, lens_arn: str) -> dict:

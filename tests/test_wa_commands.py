@@ -76,6 +76,7 @@ def test_push_says_each_call_it_made(stubbed_cli, review, capsys):
                                                             "LensVersion": "2025.11"}]})
     stubber.add_response("list_workloads", {"WorkloadSummaries": [{"WorkloadId": WORKLOAD, "WorkloadName": NAME,
                                                                    "Lenses": [LENS]}]})
+    stubber.add_response("get_lens_review", {"LensReview": {"LensVersion": "2025.11"}})
     for _ in range(6):
         stubber.add_response("update_answer", {"WorkloadId": WORKLOAD})
     assert run("wa", "push", review) == 0

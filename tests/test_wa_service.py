@@ -21,11 +21,15 @@ from .wa_model import LENS, LENS_NAME, NAME, REGION, WORKLOAD, fake_aws, model_p
 QUESTIONS = ["MLOPS01", "MLSEC03", "MLSEC04", "MLSEC05", "MLREL03", "MLCOST04"]
 
 
-def expect_lookups(stubber, lenses: list, workloads: list) -> None:
+def expect_lookups(stubber, lenses: list, workloads: list, reviewed: str | None = None) -> None:
+    """The look-ups of a push; `reviewed`: the lens version the workload's review is on."""
     stubber.add_response("list_lenses", {"LensSummaries": lenses},
                          {"LensType": "CUSTOM_SELF", "LensStatus": "ALL", "LensName": LENS_NAME, "MaxResults": 50})
     stubber.add_response("list_workloads", {"WorkloadSummaries": workloads},
                          {"WorkloadNamePrefix": NAME, "MaxResults": 50})
+    if reviewed:
+        stubber.add_response("get_lens_review", {"WorkloadId": WORKLOAD, "LensReview": {"LensVersion": reviewed}},
+                             {"WorkloadId": WORKLOAD, "LensAlias": LENS})
 
 
 def expect_answers(stubber, path, account: Account, questions=QUESTIONS) -> None:
@@ -84,11 +88,27 @@ def test_push_to_an_existing_workload_adds_the_lens_and_answers(review):
     assert [c.operation for c in calls] == ["AssociateLenses"] + ["UpdateAnswer"] * 6
 
 
+def test_a_new_lens_version_is_published_and_the_workloads_review_upgraded(review):
+    tool, stubber = stubbed()
+    lens = {"LensArn": LENS, "LensName": LENS_NAME, "LensVersion": "2025.05"}
+    expect_lookups(stubber, [lens], [{"WorkloadId": WORKLOAD, "WorkloadName": NAME, "Lenses": [LENS]}], "2025.05")
+    stubber.add_response("import_lens", {"LensArn": LENS, "Status": "COMPLETE"}, {"LensAlias": LENS, "JSONString": ANY})
+    stubber.add_response("create_lens_version", {"LensArn": LENS, "LensVersion": "2025.11"},
+                         {"LensAlias": LENS, "LensVersion": "2025.11", "IsMajorVersion": True})
+    stubber.add_response("upgrade_lens_review", {}, {"WorkloadId": WORKLOAD, "LensAlias": LENS,
+                                                     "MilestoneName": "mllens: before lens 2025.11 (was 2025.05)"})
+    expect_answers(stubber, review, Account(LENS, True, WORKLOAD, (LENS,)))
+    calls = push_review(tool, review)
+    stubber.assert_no_pending_responses()
+    assert [c.operation for c in calls[:3]] == ["ImportLens", "CreateLensVersion", "UpgradeLensReview"]
+    assert all(model_problems(c.operation, c.params) == [] for c in calls)
+
+
 def test_a_push_that_stops_keeps_what_reached_the_tool_and_a_rerun_finishes(review):
     tool, stubber = stubbed()
     lens = {"LensArn": LENS, "LensName": LENS_NAME, "LensVersion": "2025.11"}
     workload = {"WorkloadId": WORKLOAD, "WorkloadName": NAME, "Lenses": [LENS]}
-    expect_lookups(stubber, [lens], [workload])
+    expect_lookups(stubber, [lens], [workload], "2025.11")
     expect_answers(stubber, review, Account(LENS, True, WORKLOAD, (LENS,)), QUESTIONS[:2])
     stubber.add_client_error("update_answer", "AccessDeniedException", "User is not authorized", 403)
     with pytest.raises(WaToolError) as failure:
@@ -96,7 +116,7 @@ def test_a_push_that_stops_keeps_what_reached_the_tool_and_a_rerun_finishes(revi
     assert str(failure.value) == ("UpdateAnswer failed: AccessDeniedException: User is not authorized; use a profile "
                                   "or role allowed to call wellarchitected:UpdateAnswer (--profile)")
     assert set(reviews.read(review)["wa_tool"]["answers"]) == {"MLOPS01-BP01", "MLSEC03-BP02"}
-    expect_lookups(stubber, [lens], [workload])
+    expect_lookups(stubber, [lens], [workload], "2025.11")
     expect_answers(stubber, review, Account(LENS, True, WORKLOAD, (LENS,)))
     assert len(push_review(tool, review)) == 6
     stubber.assert_no_pending_responses()
