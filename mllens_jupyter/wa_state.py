@@ -32,7 +32,9 @@ def state_for(review: Mapping, workload_id: str) -> dict:
 
 
 def with_state(review: dict, state: dict, agreed: Mapping[str, str | None]) -> dict:
-    """A new review whose state is `state` with the `agreed` values recorded (None removes one)."""
+    """A new review whose state is `state` with the `agreed` values recorded (None removes one); the
+    time of the last sync changes only with the state, so a pull that finds nothing leaves the file as
+    it was."""
     answers = dict(state.get("answers") or {})
     for pid, value in agreed.items():
         if value is None:
@@ -42,6 +44,6 @@ def with_state(review: dict, state: dict, agreed: Mapping[str, str | None]) -> d
     section = {key: value for key, value in state.items() if key != "synced"}
     section["answers"] = dict(sorted(answers.items()))
     before = dict(review.get(SECTION) or {})
-    unchanged = before.pop("synced", None) if before == section else None
-    section["synced"] = unchanged or utc_now()
+    synced = before.pop("synced", None)
+    section["synced"] = synced if synced and before == section else utc_now()
     return {**review, SECTION: dict(sorted(section.items()))}

@@ -195,6 +195,18 @@ def test_pull_takes_the_tools_changes_and_reports_a_conflict_without_overwriting
     assert kept["MLREL03-BP01"] == "todo" and kept["MLSEC03-BP02"] == "todo" and kept["MLOPS01-BP02"] == "done"
 
 
+def test_a_pull_that_finds_nothing_new_leaves_the_file_as_it_was(review):
+    state = {"workload_id": WORKLOAD, "workload_name": NAME, "lens_arn": LENS, "region": REGION,
+             "answers": {"MLOPS01-BP01": "done"}, "synced": "2026-12-01T10:00:00Z"}
+    reviews.update(review, lambda r: {**r, "wa_tool": state})
+    before = review.read_bytes()
+    tool, stubber = stubbed()
+    stubber.add_response("list_workloads", {"WorkloadSummaries": [{"WorkloadId": WORKLOAD, "WorkloadName": NAME}]})
+    stubber.add_response("list_answers", {"AnswerSummaries": [answer_summary("MLOPS01", {}, ["MLOPS01_BP01"])]})
+    assert pull(tool, review, get_lens(), None).differences == []
+    assert review.read_bytes() == before
+
+
 def test_a_pull_without_an_earlier_push_never_overwrites_an_answer_given_here(review):
     tool, stubber = stubbed()
     stubber.add_response("list_workloads", {"WorkloadSummaries": [{"WorkloadId": WORKLOAD, "WorkloadName": NAME}]})
