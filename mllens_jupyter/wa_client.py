@@ -72,8 +72,9 @@ class ToolClient:
     def region(self) -> str:
         return self.client.meta.region_name
 
-    def call(self, operation: str, params: dict) -> dict:
-        """The response of `operation`; WaToolError with one line when it fails."""
+    def call(self, operation: str, params: dict, also_retry: tuple[str, ...] = ()) -> dict:
+        """The response of `operation`; WaToolError with one line when it fails. Errors whose code is in
+        `also_retry` are retried like throttling (a resource the Tool is still preparing)."""
         from botocore import xform_name
 
         method = getattr(self.client, xform_name(operation))
@@ -83,7 +84,7 @@ class ToolClient:
                 return method(**params)
             except Exception as err:  # noqa: BLE001 - translated below, or re-raised as it is
                 failures += 1
-                if _code(err) != "ThrottlingException" or failures > self.throttle_retries:
+                if _code(err) not in ("ThrottlingException", *also_retry) or failures > self.throttle_retries:
                     raise translate(err, operation, failures) from None
             self.sleep(self.backoff * 2 ** (failures - 1))
 

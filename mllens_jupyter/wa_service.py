@@ -55,14 +55,19 @@ def found_account(tool: ToolClient, request: PushRequest) -> Account:
 
 
 def push(tool: ToolClient, path: Path, request: PushRequest, on_call: Callable[[Call], None]) -> list[Call]:
-    """Run the push; the state records what reached the Tool even when a call fails midway."""
+    """Run the push; the state records what reached the Tool even when a call fails midway. While
+    an import is still in progress, publishing its version is retried as throttling is."""
     plan = push_plan(request, found_account(tool, request))
     known: dict[str, str] = {}
     done: list[Call] = []
+    importing = False
     try:
         for call in plan:
             sent = Call(call.operation, resolve(call.params, known), call.about)
-            known.update(_returned(sent.operation, tool.call(sent.operation, sent.params)))
+            waits = IMPORT_NOT_READY if importing and sent.operation == "CreateLensVersion" else ()
+            response = tool.call(sent.operation, sent.params, waits)
+            known.update(_returned(sent.operation, response))
+            importing = importing or (sent.operation == "ImportLens" and response.get("Status") == "IN_PROGRESS")
             done.append(sent)
             on_call(sent)
     finally:
@@ -70,7 +75,11 @@ def push(tool: ToolClient, path: Path, request: PushRequest, on_call: Callable[[
     return done
 
 
+IMPORT_NOT_READY = ("ConflictException", "ResourceNotFoundException")
+
+
 def _returned(operation: str, response: dict) -> dict[str, str]:
+    """What later calls need from a response (the values behind the plan's placeholders)."""
     if operation == "ImportLens":
         if response.get("Status") == "ERROR":
             raise WaToolError("ImportLens failed: the Tool could not import the lens; check `mllens lens export`")

@@ -104,6 +104,21 @@ def test_a_new_lens_version_is_published_and_the_workloads_review_upgraded(revie
     assert all(model_problems(c.operation, c.params) == [] for c in calls)
 
 
+def test_a_lens_still_importing_is_published_once_the_tool_is_ready(review):
+    sleeps: list[float] = []
+    tool, stubber = stubbed(sleeps)
+    expect_lookups(stubber, [], [{"WorkloadId": WORKLOAD, "WorkloadName": NAME, "Lenses": []}])
+    stubber.add_response("import_lens", {"LensArn": LENS, "Status": "IN_PROGRESS"}, {"JSONString": ANY})
+    stubber.add_client_error("create_lens_version", "ConflictException", "Lens import in progress", 409)
+    stubber.add_response("create_lens_version", {"LensArn": LENS, "LensVersion": "2025.11"},
+                         {"LensAlias": LENS, "LensVersion": "2025.11", "IsMajorVersion": True})
+    stubber.add_response("associate_lenses", {}, {"WorkloadId": WORKLOAD, "LensAliases": [LENS]})
+    expect_answers(stubber, review, Account(LENS, True, WORKLOAD, ()))
+    assert len(push_review(tool, review)) == 9
+    stubber.assert_no_pending_responses()
+    assert sleeps == [1.0]
+
+
 def test_a_push_that_stops_keeps_what_reached_the_tool_and_a_rerun_finishes(review):
     tool, stubber = stubbed()
     lens = {"LensArn": LENS, "LensName": LENS_NAME, "LensVersion": "2025.11"}
