@@ -122,3 +122,13 @@ def test_report_writes_the_tools_pdf(stubbed_cli, review, tmp_path, capsys):
     assert run("wa", "report", review, "--milestone", "3", "-o", out) == 0
     assert out.read_bytes() == b"%PDF-1.7\n"
     assert capsys.readouterr().out == f"Well-Architected Tool report written to {out} (9 bytes)\n"
+
+
+def test_a_refusal_of_the_tool_is_one_line_and_exit_4(stubbed_cli, review, capsys):
+    run, stubber = stubbed_cli
+    stubber.add_client_error("list_lenses", "AccessDeniedException", "not authorized to perform ListLenses", 403)
+    assert run("wa", "push", review) == 4
+    assert capsys.readouterr().err == (
+        "mllens: error: ListLenses failed: AccessDeniedException: not authorized to perform ListLenses; use a "
+        "profile or role allowed to call wellarchitected:ListLenses (--profile)\n")
+    assert "wa_tool" not in reviews.read(review)
