@@ -528,6 +528,8 @@ class MllensApp(BaseCommand):
         "audit": (AuditCommand, "Audit notebooks and folders against the lens: a report, and an exit code for CI."),
         "review": ("mllens_jupyter.review_commands.ReviewCommand",
                    "Start a workload's review file, or record a milestone of it."),
+        "wa": ("mllens_jupyter.wa_commands.WaCommand",
+               "Push a workload's review to the AWS Well-Architected Tool, pull answers back, get its report."),
     }
 
 

@@ -93,3 +93,7 @@ class ReviewError(MllensError):
             super().__init__(str(problems[0]))
             return
         super().__init__(f"invalid review file ({len(problems)} problems):\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class WaToolError(MllensError):
+    """The AWS Well-Architected Tool refused a call or could not be reached; the message says what to do."""

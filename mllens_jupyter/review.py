@@ -33,7 +33,7 @@ SCHEMA_VERSION = 1
 SCHEMA_FILE = "mllens-review.v1.schema.json"
 ENVIRONMENTS = ("production", "preproduction")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
-SECTIONS = ("schema_version", "workload", "lens", "answers", "milestones")
+SECTIONS = ("schema_version", "workload", "lens", "answers", "milestones", "wa_tool")
 HEADER = "# The workload's review (mllens): every notebook below this folder inherits these answers.\n"
 
 

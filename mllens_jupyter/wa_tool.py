@@ -27,7 +27,8 @@ def _clip(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _choice_id(practice: Practice) -> str:
+def choice_id(practice: Practice) -> str:
+    """The Tool's choice id of a practice (`MLCOST04-BP14` is `MLCOST04_BP14`)."""
     return practice.id.replace("-", "_")
 
 
@@ -40,7 +41,7 @@ def _question_id(lens: Lens, pillar: Pillar, phase: Phase, practices: list[Pract
 
 
 def _choice(practice: Practice) -> dict:
-    choice = {"id": _choice_id(practice), "title": _clip(practice.title, 128)}
+    choice = {"id": choice_id(practice), "title": _clip(practice.title, 128)}
     if practice.summary:
         choice["description"] = _clip(practice.summary, 1024)
     if practice.docs_url:
@@ -54,8 +55,8 @@ def _choice(practice: Practice) -> dict:
 
 def _risk_rules(practices: list[Practice]) -> list[dict]:
     """No risk when every practice is chosen; medium when only medium ones are missing; else high."""
-    every = " && ".join(_choice_id(p) for p in practices)
-    high = [_choice_id(p) for p in practices if p.risk_if_absent == "high"]
+    every = " && ".join(choice_id(p) for p in practices)
+    high = [choice_id(p) for p in practices if p.risk_if_absent == "high"]
     rules = [{"condition": every, "risk": "NO_RISK"}]
     if high and len(high) < len(practices):
         rules.append({"condition": " && ".join(high), "risk": "MEDIUM_RISK"})
