@@ -501,9 +501,16 @@ _TRAIT_ERROR = re.compile(r"The '(?P<name>[\w-]+)' trait of an? \w+ instance exp
                           r"not the \w+ (?P<value>.+?)\.?$", re.S)
 
 
+_TRAIT_BOUND = re.compile(r"The value of the '(?P<name>[\w-]+)' trait of an? \w+ instance should (?P<rule>.+?), "
+                          r"but a value of (?P<value>.+?) was specified$", re.S)
+
+
 def plain_usage_error(error: Exception) -> str:
     """A traitlets error in the words of the command line: `--format must be one of wa-tool, not 'csv'`."""
     text = " ".join(str(error).split()).rstrip(".")
+    bound = _TRAIT_BOUND.match(text)
+    if bound:
+        return f"--{bound['name'].replace('_', '-')} should {bound['rule']}, not {bound['value']}"
     found = _TRAIT_ERROR.match(text)
     if not found:
         return text

@@ -294,8 +294,8 @@ def test_fail_on_high_fails_on_an_unanswered_high_risk_practice(tmp_path):
     [
         (["no-such-folder"], "no such file or folder: no-such-folder"),
         ([".", "--format", "pdf"], "unknown report format 'pdf'"),
-        ([".", "--fail-on", "low"], "fail_on"),
-        ([".", "--jobs", "-2"], "jobs"),
+        ([".", "--fail-on", "low"], "--fail-on must be one of high, medium, not 'low'"),
+        ([".", "--jobs", "-2"], "--jobs should not be less than 0, not -2"),
         ([], "give at least one notebook or folder"),
     ],
 )

@@ -3,10 +3,8 @@
  */
 import { IInference, ILens, Reasons } from './types';
 
-export function phaseName(lens: ILens | null, id: string | null | undefined): string {
-  if (!id) {
-    return 'No phase found';
-  }
+/** The lens's name of a phase (its id when the lens has none of that id). */
+export function phaseName(lens: ILens | null, id: string): string {
   return lens?.phases.find(p => p.id === id)?.name ?? id;
 }
 

@@ -81,11 +81,9 @@ def test_the_view_menu_and_the_palette_hold_the_commands_once(page: Page, lab):
     page.keyboard.press("Control+Shift+c")
     page.locator(".lm-CommandPalette-input").fill("ML Lens")
     labels = page.locator(".lm-CommandPalette-item:visible .lm-CommandPalette-itemLabel")
-    expect(labels.first).to_be_visible()
-    texts = labels.all_inner_texts()
-    assert sum(1 for text in texts if re.match(r"(Show|Hide) ML Lens$", text)) == 1, texts
-    assert "ML Lens: Next Unanswered Practice" in texts
-    assert sum(1 for text in texts if text.startswith("ML Lens: Mark the Focused Practice")) == 4, texts
+    expect(labels.filter(has_text=re.compile(r"^(Show|Hide) ML Lens$"))).to_have_count(1)
+    expect(labels.filter(has_text=re.compile(r"^ML Lens: Next Unanswered Practice$"))).to_have_count(1)
+    expect(labels.filter(has_text=re.compile(r"^ML Lens: Mark the Focused Practice "))).to_have_count(4)
 
 
 def test_settings_choose_the_phase_the_filters_and_the_lens_the_sidebar_starts_with(page: Page, lab, lens_settings):
