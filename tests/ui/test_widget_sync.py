@@ -13,14 +13,15 @@ from mllens_jupyter.lens import get_lens
 
 from .conftest import publish_screenshot
 from .lab_page import (
-    SIDEBAR,
     answers_on_disk,
     open_notebook,
+    open_page,
     open_sidebar,
     read_when,
     save,
     select_cell,
-    wait_for_kernel,
+    show_sidebar,
+    wait_for_notebook,
     write_notebook,
 )
 
@@ -75,30 +76,6 @@ def test_widget_answer_reaches_the_sidebar_and_disk_and_sidebar_answers_reach_th
     expect(view.locator("button.mod-active")).to_have_text("Partial")
     expect(widget_note).to_have_value("versioned with DVC")
     page.screenshot(path=str(artifacts / "widget-follows-sidebar.png"))
-
-
-def open_page(page: Page, server, kind: str, name: str) -> Locator:
-    """The notebook, in JupyterLab or in Notebook 7, with its kernel connected and idle."""
-    if kind == "lab":
-        return open_notebook(page, server.url, name)
-    page.goto(f"{server.url}notebooks/{name}")
-    return wait_for_notebook(page, server, name)
-
-
-def wait_for_notebook(page: Page, server, name: str) -> Locator:
-    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
-    expect(notebook.locator(".jp-Cell").first).to_be_visible()
-    wait_for_kernel(server.url, name)
-    idle = page.locator('.jp-StatusBar-Widget:has-text("| Idle"), .jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    expect(idle.first).to_be_visible()
-    return notebook
-
-
-def show_sidebar(page: Page, kind: str) -> Locator:
-    if kind == "lab":
-        return open_sidebar(page)
-    page.locator('[data-jp-item-name="mllens-toggle-sidebar"]').get_by_role("button").click()
-    return page.locator(SIDEBAR)
 
 
 @pytest.mark.parametrize("kind", ["lab", "notebook7"])
