@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, NoReturn
 from jupyter_core.application import JupyterApp
 from traitlets import Enum, Unicode, default
 from traitlets.config import Application
-from traitlets.config.loader import ArgumentError, _KVArgParser
+from traitlets.config.loader import ArgumentError, KVArgParseConfigLoader, _KVArgParser
 
 from . import __version__
 from .errors import (
@@ -136,10 +136,7 @@ class BaseCommand(JupyterApp):
         Application.initialize_subcommand.__wrapped__(self, subc, argv)
 
     def _create_loader(self, argv, aliases, flags, classes):
-        from traitlets.config.loader import KVArgParseConfigLoader
-
-        loader = KVArgParseConfigLoader(argv, aliases, flags, classes=classes, log=self.log,
-                                        subcommands=self.subcommands)
+        loader = _StrictLoader(argv, aliases, flags, classes=classes, log=self.log, subcommands=self.subcommands)
         loader.parser_class = _OneLineParser
         return loader
 
@@ -196,6 +193,13 @@ class _OneLineParser(_KVArgParser):
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"--\w+\.(\w+)", lambda found: "--" + found[1].replace("_", "-"), message)
         raise ArgumentError(message.replace("argument ", "", 1))
+
+
+class _StrictLoader(KVArgParseConfigLoader):
+    """An option mllens does not know is a usage error, not a warning followed by a run that ignores it."""
+
+    def _handle_unrecognized_alias(self, arg: str) -> None:
+        self.parser.error(f"unknown option --{arg}")
 
 
 FORMAT_ALIASES = {"format": "FormatMixin.format"}
