@@ -69,7 +69,8 @@ export class LensModel implements IDisposable {
     return this._busy;
   }
 
-  get error(): string | null {
+  /** Why the last inference failed (an ApiError says which kind of failure), or null. */
+  get error(): Error | null {
     return this._error;
   }
 
@@ -346,7 +347,7 @@ export class LensModel implements IDisposable {
       }
     } catch (error) {
       if (ticket === this._ticket) {
-        this._error = (error as Error).message;
+        this._error = error as Error;
         this._lastBody = null;
       }
     } finally {
@@ -374,7 +375,7 @@ export class LensModel implements IDisposable {
   private _lenses = new Map<string, Promise<ILens>>();
   private _inference: IInference | null = null;
   private _busy = false;
-  private _error: string | null = null;
+  private _error: Error | null = null;
   private _phaseChoice: PhaseChoice = 'current';
   private _filters: IFilters = { unansweredOnly: false, highRiskOnly: false };
   private _activeCell = 0;

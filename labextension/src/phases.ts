@@ -34,6 +34,7 @@ export function phaseReasons(
   lens: ILens | null,
   inference: IInference | null,
   phaseId: string,
+  cellLabel: (cell: number) => string = cell => `cell ${cell}`,
   limit = 6
 ): string[] {
   const stages = new Set(lens?.phases.find(p => p.id === phaseId)?.stages ?? []);
@@ -42,7 +43,7 @@ export function phaseReasons(
     const cell = inference?.cells.find(c => c.index === index);
     for (const [stage, reasons] of Object.entries(cell?.reasons ?? {})) {
       if (stages.has(stage)) {
-        reasonList(reasons).forEach(reason => found.add(`cell ${index + 1}: ${reason}`));
+        reasonList(reasons).forEach(reason => found.add(`${cellLabel(index + 1)}: ${reason}`));
       }
     }
     if (found.size >= limit) {
