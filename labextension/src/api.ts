@@ -50,6 +50,20 @@ export function fetchLens(id: string): Promise<ILens> {
   return requestAPI<ILens>(`lens/${encodeURIComponent(id)}`);
 }
 
+/** `fetchLens` asking the server once per lens id (again after a failure). */
+export function lensFetcher(): (id: string) => Promise<ILens> {
+  const lenses = new Map<string, Promise<ILens>>();
+  return id => {
+    let found = lenses.get(id);
+    if (!found) {
+      found = fetchLens(id);
+      lenses.set(id, found);
+      found.catch(() => lenses.delete(id));
+    }
+    return found;
+  };
+}
+
 export interface IInferRequest {
   cells: { cell_type: string; source: string; metadata: { [key: string]: any } }[];
   metadata: { [key: string]: any };
