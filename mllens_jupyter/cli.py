@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator, NoReturn, TextIO
 from jupyter_core.application import JupyterApp
 from traitlets import Enum, Unicode, default
 from traitlets.config import Application
-from traitlets.config.loader import ArgumentError, _KVArgParser
+from traitlets.config.loader import ArgumentError, KVArgParseConfigLoader, _KVArgParser
 
 from . import __version__
 from .escaping import json_visible, visible
@@ -143,10 +143,7 @@ class BaseCommand(JupyterApp):
         Application.initialize_subcommand.__wrapped__(self, subc, argv)
 
     def _create_loader(self, argv, aliases, flags, classes):
-        from traitlets.config.loader import KVArgParseConfigLoader
-
-        loader = KVArgParseConfigLoader(argv, aliases, flags, classes=classes, log=self.log,
-                                        subcommands=self.subcommands)
+        loader = _StrictLoader(argv, aliases, flags, classes=classes, log=self.log, subcommands=self.subcommands)
         loader.parser_class = _OneLineParser
         return loader
 
@@ -203,6 +200,13 @@ class _OneLineParser(_KVArgParser):
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"--\w+\.(\w+)", lambda found: "--" + found[1].replace("_", "-"), message)
         raise ArgumentError(message.replace("argument ", "", 1))
+
+
+class _StrictLoader(KVArgParseConfigLoader):
+    """An option mllens does not know is a usage error, not a warning followed by a run that ignores it."""
+
+    def _handle_unrecognized_alias(self, arg: str) -> None:
+        self.parser.error(f"unknown option --{arg}")
 
 
 FORMAT_ALIASES = {"format": "FormatMixin.format"}
@@ -557,9 +561,16 @@ _TRAIT_ERROR = re.compile(r"The '(?P<name>[\w-]+)' trait of an? \w+ instance exp
                           r"not the \w+ (?P<value>.+?)\.?$", re.S)
 
 
+_TRAIT_BOUND = re.compile(r"The value of the '(?P<name>[\w-]+)' trait of an? \w+ instance should (?P<rule>.+?), "
+                          r"but a value of (?P<value>.+?) was specified$", re.S)
+
+
 def plain_usage_error(error: Exception) -> str:
     """A traitlets error in the words of the command line: `--format must be one of wa-tool, not 'csv'`."""
     text = " ".join(str(error).split()).rstrip(".")
+    bound = _TRAIT_BOUND.match(text)
+    if bound:
+        return f"--{bound['name'].replace('_', '-')} should {bound['rule']}, not {bound['value']}"
     found = _TRAIT_ERROR.match(text)
     if not found:
         return text

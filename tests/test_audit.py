@@ -294,7 +294,7 @@ def test_fail_on_high_fails_on_an_unanswered_high_risk_practice(tmp_path):
     [
         ([".", "--format", "pdf"], "unknown report format 'pdf'"),
         ([".", "--fail-on", "low"], "--fail-on must be one of high, medium, not 'low'"),
-        ([".", "--jobs", "-2"], "jobs"),
+        ([".", "--jobs", "-2"], "--jobs should not be less than 0, not -2"),
         ([], "give at least one notebook or folder"),
     ],
 )

@@ -411,3 +411,9 @@ def test_answering_a_practice_whose_phase_is_not_present_adds_a_one_line_note(tm
         "so the answer counts in no open risk here until it is"]
     present = run_cli("answer", path, "MLOPS03-BP01", "done")
     assert len(present.stdout.splitlines()) == 1
+
+
+def test_an_unknown_option_is_a_usage_error_not_a_warning_before_a_run():
+    result = run_cli("lens", "show", "--colour", "red")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == "mllens: error: unknown option --colour. See `mllens lens show --help`."

@@ -6,10 +6,14 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { IInference, ILens } from './types';
 
+/** Why a request failed: the server unreachable, the server extension missing, or the server's answer. */
+export type ApiProblem = 'unreachable' | 'no_extension' | 'server';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    message: string
+    message: string,
+    readonly problem: ApiProblem = 'server'
   ) {
     super(message);
   }
@@ -22,13 +26,14 @@ async function requestAPI<T>(endpoint: string, init: RequestInit = {}): Promise<
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
-    throw new ApiError(0, `The Jupyter server cannot be reached: ${error}`);
+    throw new ApiError(0, String(error), 'unreachable');
   }
   const text = await response.text();
   const data = parseJSON(text);
   if (!response.ok) {
     const message = data?.message ?? (text || response.statusText);
-    throw new ApiError(response.status, missingExtension(response.status, message));
+    const missing = response.status === 404 && !message.includes('lens');
+    throw new ApiError(response.status, message, missing ? 'no_extension' : 'server');
   }
   return data as T;
 }
@@ -41,14 +46,22 @@ function parseJSON(text: string): any {
   }
 }
 
-function missingExtension(status: number, message: string): string {
-  return status === 404 && !message.includes('lens')
-    ? 'The mllens server extension is not enabled: run `jupyter server extension enable mllens_jupyter` and restart Jupyter.'
-    : message;
-}
-
 export function fetchLens(id: string): Promise<ILens> {
   return requestAPI<ILens>(`lens/${encodeURIComponent(id)}`);
+}
+
+/** `fetchLens` asking the server once per lens id (again after a failure). */
+export function lensFetcher(): (id: string) => Promise<ILens> {
+  const lenses = new Map<string, Promise<ILens>>();
+  return id => {
+    let found = lenses.get(id);
+    if (!found) {
+      found = fetchLens(id);
+      lenses.set(id, found);
+      found.catch(() => lenses.delete(id));
+    }
+    return found;
+  };
 }
 
 export interface IInferRequest {

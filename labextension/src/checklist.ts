@@ -105,3 +105,11 @@ function passes(row: IPracticeRow, filters: IFilters): boolean {
   }
   return !(filters.highRiskOnly && row.risk !== 'high');
 }
+
+/** The next practice listed with no answer after `focused` (from the top when none), wrapping; or null. */
+export function nextUnanswered(sections: IPillarSection[], focused: string | null): string | null {
+  const rows = sections.flatMap(section => section.rows);
+  const start = rows.findIndex(row => row.practice.id === focused);
+  const ordered = [...rows.slice(start + 1), ...rows.slice(0, start + 1)];
+  return ordered.find(row => !row.answer)?.practice.id ?? null;
+}

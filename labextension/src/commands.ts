@@ -7,10 +7,11 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { nextUnanswered } from './checklist';
 import { lensIcon } from './icon';
 import { LensModel } from './model';
 import { statusLabel } from './labels';
-import { STATUSES } from './metadata';
+import { STATUSES, withStatus } from './metadata';
 import { Status } from './types';
 
 export namespace CommandIDs {
@@ -54,7 +55,11 @@ export function addCommands({ app, model, sidebar, trans }: ICommandContext): vo
     isEnabled: () => model.notebook !== null,
     execute: () => {
       show();
-      return model.nextUnanswered();
+      const next = nextUnanswered(model.sections, model.focused);
+      if (next) {
+        model.focus(next, true);
+      }
+      return next;
     }
   });
   app.commands.addCommand(CommandIDs.setStatus, {
@@ -62,7 +67,12 @@ export function addCommands({ app, model, sidebar, trans }: ICommandContext): vo
       trans.__('ML Lens: Mark the Focused Practice %1', statusLabel(trans, args.status as Status)),
     caption: trans.__('Set the status of the practice focused in the ML Lens sidebar'),
     isEnabled: args => model.focused !== null && STATUSES.includes(args.status as Status),
-    execute: args => model.setFocusedStatus(args.status as Status)
+    execute: args => {
+      const id = model.focused;
+      if (id) {
+        model.setAnswer(id, withStatus(model.answers[id], args.status as Status));
+      }
+    }
   });
 }
 

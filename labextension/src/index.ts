@@ -16,7 +16,8 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommBridge } from './comm';
 import { addCommands, addToPalette, CommandIDs } from './commands';
 import { TRANSLATION_DOMAIN } from './labels';
-import { ISettings, LensModel } from './model';
+import { LensModel } from './model';
+import { ISettings } from './settings';
 import { LensSidebar } from './view';
 
 export const PLUGIN_ID = 'mllens-jupyter:plugin';

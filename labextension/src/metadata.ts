@@ -149,3 +149,9 @@ export function openRisk(risk: RiskLevel, answer: IAnswer | undefined): RiskLeve
 export function isCovered(answer: IAnswer | undefined): boolean {
   return answer?.status === 'done' || answer?.status === 'not_applicable';
 }
+
+/** An answer with another status, keeping the note (and the reason, or 'other', when not applicable). */
+export function withStatus(answer: IAnswer | undefined, status: Status): IAnswer {
+  const reason = status === 'not_applicable' ? (answer?.reason ?? 'other') : undefined;
+  return makeAnswer(status, answer?.note, reason);
+}

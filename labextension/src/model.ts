@@ -7,42 +7,12 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { fetchInference, fetchLens, IInferRequest } from './api';
+import { fetchInference, IInferRequest, lensFetcher } from './api';
 import { checklist, IFilters, IPillarSection, resolveAnswers } from './checklist';
-import { answersOf, asNamespace, makeAnswer, NAMESPACE, withAnswer } from './metadata';
-import {
-  IAnswer,
-  ICellInference,
-  ICurrentPhase,
-  IInference,
-  ILens,
-  INamespace,
-  Status
-} from './types';
-
-/** 'current' (the phase around the active cell), 'all', or a phase id. */
-export type PhaseChoice = string;
-
-/** What the Settings Editor holds for the sidebar (schema/plugin.json). */
-export interface ISettings {
-  defaultLens: string;
-  phase: PhaseChoice;
-  unansweredOnly: boolean;
-  highRiskOnly: boolean;
-  editDelay: number;
-  cellDelay: number;
-  noteDelay: number;
-}
-
-export const DEFAULT_SETTINGS: ISettings = {
-  defaultLens: '',
-  phase: 'current',
-  unansweredOnly: false,
-  highRiskOnly: false,
-  editDelay: 600,
-  cellDelay: 120,
-  noteDelay: 400
-};
+import { answersOf, asNamespace, NAMESPACE, withAnswer } from './metadata';
+import { PhaseChoice, presentPhases, shownPhases } from './phases';
+import { DEFAULT_SETTINGS, ISettings, startingView } from './settings';
+import { IAnswer, ICellInference, ICurrentPhase, IInference, ILens, INamespace } from './types';
 
 export class LensModel implements IDisposable {
   get changed(): ISignal<this, void> {
@@ -69,7 +39,8 @@ export class LensModel implements IDisposable {
     return this._busy;
   }
 
-  get error(): string | null {
+  /** Why the last inference failed (an ApiError says which kind of failure), or null. */
+  get error(): Error | null {
     return this._error;
   }
 
@@ -109,12 +80,7 @@ export class LensModel implements IDisposable {
 
   /** The phases present: inferred, plus those the person pinned in the metadata. */
   get presentPhases(): string[] {
-    const pinned = this.namespace?.phases;
-    const found = new Set([
-      ...(this._inference?.phases ?? []),
-      ...(Array.isArray(pinned) ? pinned : [])
-    ]);
-    return (this._lens?.phases ?? []).map(p => p.id).filter(id => found.has(id));
+    return presentPhases(this._lens, this._inference, this.namespace?.phases);
   }
 
   get current(): ICurrentPhase | null {
@@ -127,19 +93,7 @@ export class LensModel implements IDisposable {
 
   /** The phases whose practices are listed; null means every phase. */
   get shownPhases(): string[] | null {
-    const choice = this._phaseChoice;
-    if (choice === 'all') {
-      return null;
-    }
-    if (choice !== 'current') {
-      return this._lens?.phases.some(p => p.id === choice) ? [choice] : null;
-    }
-    const phase = this.current?.phase;
-    if (phase) {
-      return [phase];
-    }
-    const present = this.presentPhases;
-    return present.length ? present : null;
+    return shownPhases(this._phaseChoice, this._lens, this.current?.phase, this.presentPhases);
   }
 
   get sections(): IPillarSection[] {
@@ -186,11 +140,7 @@ export class LensModel implements IDisposable {
   configure(settings: Partial<ISettings>): void {
     const previous = this._settings;
     this._settings = { ...DEFAULT_SETTINGS, ...settings };
-    this._phaseChoice = this._settings.phase || 'current';
-    this._filters = {
-      unansweredOnly: this._settings.unansweredOnly,
-      highRiskOnly: this._settings.highRiskOnly
-    };
+    [this._phaseChoice, this._filters] = startingView(this._settings);
     if (previous.defaultLens !== this._settings.defaultLens) {
       this._lastBody = null;
       this._schedule(0);
@@ -198,39 +148,13 @@ export class LensModel implements IDisposable {
     this._changed.emit();
   }
 
-  /** Remember the practice the person is on (focus moved there in the sidebar). */
-  focus(practiceId: string | null): void {
-    if (practiceId !== this._focused) {
+  /** The practice the person is on (focus moved there); `moveKeyboard` asks the view to move the focus. */
+  focus(practiceId: string | null, moveKeyboard = false): void {
+    if (practiceId !== this._focused || moveKeyboard) {
       this._focused = practiceId;
+      this._focusRequest += moveKeyboard ? 1 : 0;
       this._changed.emit();
     }
-  }
-
-  /** Move to the next practice listed with no answer, after the focused one (wrapping); its id or null. */
-  nextUnanswered(): string | null {
-    const rows = this.sections.flatMap(section => section.rows);
-    const start = rows.findIndex(row => row.practice.id === this._focused);
-    const ordered = [...rows.slice(start + 1), ...rows.slice(0, start + 1)];
-    const next = ordered.find(row => !row.answer);
-    if (!next) {
-      return null;
-    }
-    this._focused = next.practice.id;
-    this._focusRequest++;
-    this._changed.emit();
-    return next.practice.id;
-  }
-
-  /** Give the focused practice a status, keeping its note (and its reason when not applicable). */
-  setFocusedStatus(status: Status): boolean {
-    const id = this._focused;
-    if (!id || !this._notebook?.model) {
-      return false;
-    }
-    const answer = this.answers[id];
-    const reason = status === 'not_applicable' ? (answer?.reason ?? 'other') : undefined;
-    this.setAnswer(id, makeAnswer(status, answer?.note, reason));
-    return true;
   }
 
   /** Work happens only while the sidebar is visible; a change while hidden is caught up on show. */
@@ -338,7 +262,7 @@ export class LensModel implements IDisposable {
     this._changed.emit();
     try {
       const result = await fetchInference(body);
-      const lens = await this._lensFor(result.lens);
+      const lens = await this._lensOf(result.lens);
       if (ticket === this._ticket && panel === this._notebook) {
         this._inference = result;
         this._lens = lens;
@@ -346,7 +270,7 @@ export class LensModel implements IDisposable {
       }
     } catch (error) {
       if (ticket === this._ticket) {
-        this._error = (error as Error).message;
+        this._error = error as Error;
         this._lastBody = null;
       }
     } finally {
@@ -357,24 +281,14 @@ export class LensModel implements IDisposable {
     }
   }
 
-  private async _lensFor(id: string): Promise<ILens> {
-    let found = this._lenses.get(id);
-    if (!found) {
-      found = fetchLens(id);
-      this._lenses.set(id, found);
-      found.catch(() => this._lenses.delete(id));
-    }
-    return found;
-  }
-
   private _changed = new Signal<this, void>(this);
   private _isDisposed = false;
   private _notebook: NotebookPanel | null = null;
   private _lens: ILens | null = null;
-  private _lenses = new Map<string, Promise<ILens>>();
+  private _lensOf = lensFetcher();
   private _inference: IInference | null = null;
   private _busy = false;
-  private _error: string | null = null;
+  private _error: Error | null = null;
   private _phaseChoice: PhaseChoice = 'current';
   private _filters: IFilters = { unansweredOnly: false, highRiskOnly: false };
   private _activeCell = 0;

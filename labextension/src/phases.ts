@@ -3,10 +3,43 @@
  */
 import { IInference, ILens, Reasons } from './types';
 
-export function phaseName(lens: ILens | null, id: string | null | undefined): string {
-  if (!id) {
-    return 'No phase found';
+/** 'current' (the phase around the active cell), 'all', or a phase id. */
+export type PhaseChoice = string;
+
+/** The phases present in lens order: inferred, plus those pinned in the metadata. */
+export function presentPhases(
+  lens: ILens | null,
+  inference: IInference | null,
+  pinned: unknown
+): string[] {
+  const found = new Set([...(inference?.phases ?? []), ...(Array.isArray(pinned) ? pinned : [])]);
+  return (lens?.phases ?? []).map(p => p.id).filter(id => found.has(id));
+}
+
+/**
+ * The phases whose practices are listed (null: every phase): the one chosen, or the phase of the
+ * active cell, or else the phases present.
+ */
+export function shownPhases(
+  choice: PhaseChoice,
+  lens: ILens | null,
+  current: string | null | undefined,
+  present: string[]
+): string[] | null {
+  if (choice === 'all') {
+    return null;
   }
+  if (choice !== 'current') {
+    return lens?.phases.some(p => p.id === choice) ? [choice] : null;
+  }
+  if (current) {
+    return [current];
+  }
+  return present.length ? present : null;
+}
+
+/** The lens's name of a phase (its id when the lens has none of that id). */
+export function phaseName(lens: ILens | null, id: string): string {
   return lens?.phases.find(p => p.id === id)?.name ?? id;
 }
 
@@ -36,6 +69,7 @@ export function phaseReasons(
   lens: ILens | null,
   inference: IInference | null,
   phaseId: string,
+  cellLabel: (cell: number) => string = cell => `cell ${cell}`,
   limit = 6
 ): string[] {
   const stages = new Set(lens?.phases.find(p => p.id === phaseId)?.stages ?? []);
@@ -44,7 +78,7 @@ export function phaseReasons(
     const cell = inference?.cells.find(c => c.index === index);
     for (const [stage, reasons] of Object.entries(cell?.reasons ?? {})) {
       if (stages.has(stage)) {
-        reasonList(reasons).forEach(reason => found.add(`cell ${index + 1}: ${reason}`));
+        reasonList(reasons).forEach(reason => found.add(`${cellLabel(index + 1)}: ${reason}`));
       }
     }
     if (found.size >= limit) {

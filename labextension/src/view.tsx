@@ -7,6 +7,7 @@ import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import React, { useContext, useEffect, useRef, useState } from 'react';
 
+import { ApiError } from './api';
 import { IPillarSection, IPracticeRow } from './checklist';
 import { lensIcon } from './icon';
 import { reasonLabel, riskLabel, statusLabel, TRANSLATION_DOMAIN } from './labels';
@@ -102,7 +103,7 @@ function Sidebar({ model }: { model: LensModel }): JSX.Element {
       </header>
       {model.error && (
         <p className="jp-mllens-Error" role="alert">
-          {model.error}
+          {problemText(trans, model.error)}
         </p>
       )}
       {!notebook ? (
@@ -122,6 +123,21 @@ function Sidebar({ model }: { model: LensModel }): JSX.Element {
       )}
     </div>
   );
+}
+
+/** A failed request in the person's words; the server's own messages are shown as it wrote them. */
+function problemText(trans: TranslationBundle, error: Error): string {
+  const problem = error instanceof ApiError ? error.problem : 'server';
+  if (problem === 'unreachable') {
+    return trans.__('The Jupyter server cannot be reached: %1', error.message);
+  }
+  if (problem === 'no_extension') {
+    return trans.__(
+      'The mllens server extension is not enabled: run %1 and restart Jupyter.',
+      '`jupyter server extension enable mllens_jupyter`'
+    );
+  }
+  return error.message;
 }
 
 function PhaseSummary({ model }: { model: LensModel }): JSX.Element {
@@ -178,6 +194,7 @@ function Breakable({ text }: { text: string }): JSX.Element {
 
 function PresentPhases({ model }: { model: LensModel }): JSX.Element {
   const trans = useContext(Trans);
+  const cellOf = (cell: number) => trans.__('cell %1', cell);
   const present = model.presentPhases;
   if (!present.length) {
     return (
@@ -191,7 +208,7 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
       <h3 id="jp-mllens-present-label">{trans.__('Phases in this notebook')}</h3>
       <ul className="jp-mllens-PhaseChips" aria-labelledby="jp-mllens-present-label">
         {present.map(id => {
-          const why = phaseReasons(model.lens, model.inference, id);
+          const why = phaseReasons(model.lens, model.inference, id, cellOf);
           const count = cellCount(model.inference, id);
           return (
             <li key={id}>
@@ -217,7 +234,7 @@ function PresentPhases({ model }: { model: LensModel }): JSX.Element {
           <div key={id}>
             <h4>{phaseName(model.lens, id)}</h4>
             <ul>
-              {phaseReasons(model.lens, model.inference, id).map(reason => (
+              {phaseReasons(model.lens, model.inference, id, cellOf).map(reason => (
                 <li key={reason}>
                   <Breakable text={reason} />
                 </li>

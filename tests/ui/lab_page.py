@@ -115,3 +115,27 @@ def use_theme(page: Page, name: str) -> None:
     page.locator(".lm-Menu-item").filter(has_text=re.compile(r"^Theme$")).hover()
     page.locator(".lm-Menu-item").filter(has_text=re.compile(f"^{re.escape(name)}$")).click()
     expect(page.locator(f'body[data-jp-theme-name="{name}"]')).to_have_count(1)
+
+
+def open_page(page: Page, server, kind: str, name: str) -> Locator:
+    """The notebook, in JupyterLab or in Notebook 7, with its kernel connected and idle."""
+    if kind == "lab":
+        return open_notebook(page, server.url, name)
+    page.goto(f"{server.url}notebooks/{name}")
+    return wait_for_notebook(page, server, name)
+
+
+def wait_for_notebook(page: Page, server, name: str) -> Locator:
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    expect(notebook.locator(".jp-Cell").first).to_be_visible()
+    wait_for_kernel(server.url, name)
+    idle = page.locator('.jp-StatusBar-Widget:has-text("| Idle"), .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    expect(idle.first).to_be_visible()
+    return notebook
+
+
+def show_sidebar(page: Page, kind: str) -> Locator:
+    if kind == "lab":
+        return open_sidebar(page)
+    page.locator('[data-jp-item-name="mllens-toggle-sidebar"]').get_by_role("button").click()
+    return page.locator(SIDEBAR)

@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .lab_page import answers_on_disk, open_notebook, open_sidebar, read_when, save, select_cell, write_notebook
+from .lab_page import (
+    answers_on_disk,
+    open_notebook,
+    open_page,
+    open_sidebar,
+    read_when,
+    save,
+    select_cell,
+    show_sidebar,
+    write_notebook,
+)
 from .test_sidebar import CHURN_CELLS
 
 FOCUSED_IS = "(label) => document.activeElement?.getAttribute('aria-label') === label"
@@ -21,9 +31,14 @@ def settings_file(lab) -> Path:
     return lab.root.parent / "settings" / "mllens-jupyter" / "plugin.jupyterlab-settings"
 
 
+@pytest.fixture(params=["lab", "notebook7"])
+def app(request) -> tuple[str, object]:
+    return request.param, request.getfixturevalue(request.param)
+
+
 @pytest.fixture
-def lens_settings(lab) -> Iterator[callable]:
-    path = settings_file(lab)
+def lens_settings(app) -> Iterator[callable]:
+    path = settings_file(app[1])
 
     def write(values: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,10 +48,12 @@ def lens_settings(lab) -> Iterator[callable]:
     path.unlink(missing_ok=True)
 
 
-def test_shortcuts_toggle_the_sidebar_move_to_unanswered_practices_and_set_their_status(page: Page, lab):
-    path = write_notebook(lab.root / "keys.ipynb", CHURN_CELLS)
-    notebook = open_notebook(page, lab.url, "keys.ipynb")
-    sidebar = open_sidebar(page)
+@pytest.mark.parametrize("kind", ["lab", "notebook7"])
+def test_shortcuts_toggle_the_sidebar_move_to_unanswered_practices_and_set_their_status(request, page: Page, kind):
+    server = request.getfixturevalue(kind)
+    path = write_notebook(server.root / "keys.ipynb", CHURN_CELLS)
+    notebook = open_page(page, server, kind, "keys.ipynb")
+    sidebar = show_sidebar(page, kind)
     select_cell(notebook, 2)
     expect(sidebar.locator(".jp-mllens-PhaseName")).to_have_text("Model development")
 
@@ -81,19 +98,18 @@ def test_the_view_menu_and_the_palette_hold_the_commands_once(page: Page, lab):
     page.keyboard.press("Control+Shift+c")
     page.locator(".lm-CommandPalette-input").fill("ML Lens")
     labels = page.locator(".lm-CommandPalette-item:visible .lm-CommandPalette-itemLabel")
-    expect(labels.first).to_be_visible()
-    texts = labels.all_inner_texts()
-    assert sum(1 for text in texts if re.match(r"(Show|Hide) ML Lens$", text)) == 1, texts
-    assert "ML Lens: Next Unanswered Practice" in texts
-    assert sum(1 for text in texts if text.startswith("ML Lens: Mark the Focused Practice")) == 4, texts
+    expect(labels.filter(has_text=re.compile(r"^(Show|Hide) ML Lens$"))).to_have_count(1)
+    expect(labels.filter(has_text=re.compile(r"^ML Lens: Next Unanswered Practice$"))).to_have_count(1)
+    expect(labels.filter(has_text=re.compile(r"^ML Lens: Mark the Focused Practice "))).to_have_count(4)
 
 
-def test_settings_choose_the_phase_the_filters_and_the_lens_the_sidebar_starts_with(page: Page, lab, lens_settings):
-    path = lab.root / "settings.ipynb"
+def test_settings_choose_the_phase_the_filters_and_the_lens_the_sidebar_starts_with(page: Page, app, lens_settings):
+    kind, server = app
+    path = server.root / "settings.ipynb"
     write_notebook(path, CHURN_CELLS)
     lens_settings({"phase": "monitoring", "unansweredOnly": True})
-    notebook = open_notebook(page, lab.url, "settings.ipynb")
-    sidebar = open_sidebar(page)
+    notebook = open_page(page, server, kind, "settings.ipynb")
+    sidebar = show_sidebar(page, kind)
     select_cell(notebook, 2)
     expect(sidebar.get_by_label("Practices for")).to_have_value("monitoring")
     expect(sidebar.get_by_label("Unanswered only")).to_be_checked()
@@ -103,7 +119,7 @@ def test_settings_choose_the_phase_the_filters_and_the_lens_the_sidebar_starts_w
     expect(sidebar.locator(f'[data-practice-id="{practice}"]')).to_have_count(0)  # answered: filtered out
 
     lens_settings({"defaultLens": "no-such-lens"})
-    write_notebook(lab.root / "other-lens.ipynb", CHURN_CELLS)
-    open_notebook(page, lab.url, "other-lens.ipynb")
-    sidebar = open_sidebar(page)
+    write_notebook(server.root / "other-lens.ipynb", CHURN_CELLS)
+    open_page(page, server, kind, "other-lens.ipynb")
+    sidebar = show_sidebar(page, kind)
     expect(sidebar.get_by_role("alert")).to_contain_text("no-such-lens")

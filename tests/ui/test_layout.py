@@ -1,4 +1,5 @@
-"""The sidebar laid out for a narrow panel, and legible, in the light and the dark theme.
+"""The sidebar laid out for a narrow panel, and legible, in the light and the dark theme, in JupyterLab
+and in Notebook 7.
 
 Measured on the rendered page: boxes (no element of a card past the card's edge from 250 px), lines
 of a title, and the contrast of every badge's text against the colour it is drawn on (WCAG AA).
@@ -11,7 +12,16 @@ from playwright.sync_api import Locator, Page, expect
 
 from mllens_jupyter.lens import get_lens
 
-from .lab_page import open_notebook, open_sidebar, select_cell, set_sidebar_width, use_theme, write_notebook
+from .lab_page import (
+    SIDEBAR,
+    open_notebook,
+    open_sidebar,
+    select_cell,
+    set_sidebar_width,
+    use_theme,
+    wait_for_kernel,
+    write_notebook,
+)
 from .test_sidebar import CHURN_CELLS
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
@@ -87,11 +97,26 @@ def answer_three_ways(sidebar: Locator) -> tuple[str, str, str]:
     return not_applicable, partial, open_high
 
 
-@pytest.fixture
-def answered_sidebar(page: Page, lab) -> tuple[Locator, tuple[str, str, str]]:
-    write_notebook(lab.root / "layout.ipynb", CHURN_CELLS)
-    notebook = open_notebook(page, lab.url, "layout.ipynb")
-    sidebar = open_sidebar(page)
+def open_in_notebook7(page: Page, server, name: str) -> tuple[Locator, Locator]:
+    """Notebook 7: the notebook's own page, and the sidebar from the lens icon of its toolbar."""
+    page.goto(f"{server.url}notebooks/{name}")
+    notebook = page.locator(".jp-Notebook")
+    expect(notebook.locator(".jp-Cell").first).to_be_visible()
+    wait_for_kernel(server.url, name)
+    page.locator('[data-jp-item-name="mllens-toggle-sidebar"]').get_by_role("button").click()
+    return notebook, page.locator(SIDEBAR)
+
+
+@pytest.fixture(params=["lab", "notebook7"])
+def answered_sidebar(request, page: Page) -> tuple[Locator, tuple[str, str, str]]:
+    """The sidebar, in JupyterLab or in Notebook 7, with a practice of each kind of badge."""
+    server = request.getfixturevalue(request.param)
+    write_notebook(server.root / "layout.ipynb", CHURN_CELLS)
+    if request.param == "lab":
+        notebook = open_notebook(page, server.url, "layout.ipynb")
+        sidebar = open_sidebar(page)
+    else:
+        notebook, sidebar = open_in_notebook7(page, server, "layout.ipynb")
     select_cell(notebook, 2)
     expect(sidebar.locator(".jp-mllens-PhaseName")).to_have_text("Model development")
     return sidebar, answer_three_ways(sidebar)
@@ -109,7 +134,7 @@ def test_no_card_runs_past_its_edge_from_250_px_and_titles_stay_short(page, answ
     titles = sidebar.locator(".jp-mllens-PracticeTitle")
     lines = [titles.nth(i).evaluate(TITLE_LINES) for i in range(titles.count())]
     assert max(lines) <= 3, f"a practice title takes {max(lines)} lines at 300 px"
-    page.screenshot(path=str(artifacts / f"sidebar-300px-{theme.split()[-1].lower()}.png"))
+    page.screenshot(path=str(artifacts / f"sidebar-300px-{theme.split()[-1].lower()}-{page.url.split('/')[3]}.png"))
 
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])

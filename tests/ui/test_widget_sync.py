@@ -6,6 +6,7 @@ reaches the widget (over the `mllens` comm).
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from mllens_jupyter.lens import get_lens
@@ -14,11 +15,13 @@ from .conftest import publish_screenshot
 from .lab_page import (
     answers_on_disk,
     open_notebook,
+    open_page,
     open_sidebar,
     read_when,
     save,
     select_cell,
-    wait_for_kernel,
+    show_sidebar,
+    wait_for_notebook,
     write_notebook,
 )
 
@@ -75,26 +78,26 @@ def test_widget_answer_reaches_the_sidebar_and_disk_and_sidebar_answers_reach_th
     page.screenshot(path=str(artifacts / "widget-follows-sidebar.png"))
 
 
-def test_after_a_page_reload_the_panel_answers_reach_the_saved_file_and_the_sidebar_reaches_the_panel(page, lab):
+@pytest.mark.parametrize("kind", ["lab", "notebook7"])
+def test_after_a_page_reload_the_panel_answers_reach_the_saved_file_and_the_sidebar_reaches_the_panel(
+        request, page, kind):
+    server = request.getfixturevalue(kind)
     phase = get_lens().practice(PRACTICE).phase
-    (lab.root / "customers.csv").write_text("customer,tenure,churned\n1,12,0\n2,3,1\n")
-    path = write_notebook(lab.root / "reload.ipynb", DATA_CELLS)
-    notebook = open_notebook(page, lab.url, "reload.ipynb")
+    (server.root / "customers.csv").write_text("customer,tenure,churned\n1,12,0\n2,3,1\n")
+    path = write_notebook(server.root / "reload.ipynb", DATA_CELLS)
+    notebook = open_page(page, server, kind, "reload.ipynb")
     run_cell(page, notebook, 0)
     expect(run_cell(page, notebook, 1).get_by_text(RECORDED)).to_be_visible(timeout=60_000)
 
     page.reload()  # the kernel keeps running; the page that answered its comm is gone
-    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
-    expect(notebook.locator(".jp-Cell").first).to_be_visible()
-    wait_for_kernel(lab.url, "reload.ipynb")
-    expect(page.locator(".jp-StatusBar-Widget").get_by_text("| Idle")).to_be_visible()
+    notebook = wait_for_notebook(page, server, "reload.ipynb")
     output = run_cell(page, notebook, 1)
     expect(output.get_by_text(RECORDED)).to_be_visible(timeout=60_000)
     view = practice_view(output, PRACTICE)
     view.get_by_role("button", name="Done", exact=True).click()
     expect(view.get_by_text("recorded in the notebook")).to_be_visible()
 
-    sidebar = open_sidebar(page)
+    sidebar = show_sidebar(page, kind)
     sidebar.get_by_label("Practices for").select_option(phase)
     expect(sidebar.get_by_label(f"Status of {PRACTICE}")).to_have_value("done")
     sidebar.get_by_label(f"Status of {PRACTICE}").select_option("partial")
