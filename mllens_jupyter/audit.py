@@ -25,7 +25,6 @@ never by the notebooks' content.
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import sys
 from collections import Counter, deque
@@ -38,7 +37,7 @@ from typing import Any
 from traitlets import Enum, Int, List, Unicode
 from traitlets.config import LoggingConfigurable
 
-from . import __version__
+from . import __version__, inference as default_inference
 from .answers import STATUSES, answers_of, describe_errors, namespace_errors, namespace_of, open_risk
 from .errors import MllensError, UnreadableNotebookError
 from .lens import Lens, load_lens
@@ -57,10 +56,6 @@ MAX_REASON_CHARS = 200
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_UNREADABLE = 0, 1, 3
 
 Result = dict[str, Any]
-
-
-def _inference_module():
-    return importlib.import_module(f"{__package__}.inference")
 
 
 def _phases(lens: Lens, inferred: dict) -> list[str]:
@@ -109,7 +104,7 @@ def coverage_of(counts: dict[str, int | float]) -> float | None:
 
 def notebook_result(path: str, notebook: dict, lens: Lens, inference: Any = None) -> Result:
     """One notebook's audit as plain data (the `notebooks[]` items of the report)."""
-    inference = inference or _inference_module()
+    inference = inference or default_inference
     inferred, found = _inferred_and_evidence(inference, notebook, lens)
     phases = _phases(lens, inferred)
     answers, unknown = resolve_answers(lens, answers_of(notebook))
@@ -167,10 +162,9 @@ def warm_up(lens: Lens) -> None:
              {"cell_type": "code", "metadata": {}, "source": "import pandas as pd\ndf = pd.read_csv('data.csv')"}]
     namespace_errors({"schema_version": 1})
     try:
-        inference = _inference_module()
-        inference.load_signals().prepare()
-        inference.infer_notebook({"cells": cells, "metadata": {}}, lens)
-        inference.find_evidence(cells, lens)
+        default_inference.load_signals().prepare()
+        default_inference.infer_notebook({"cells": cells, "metadata": {}}, lens)
+        default_inference.find_evidence(cells, lens)
     except Exception:
         pass
 

@@ -316,7 +316,7 @@ def test_a_heading_carries_its_stage_to_the_code_under_it_until_the_next_heading
 
 
 def test_headings_are_found_whatever_the_line_breaks_and_html_headings_too():
-    from mllens_jupyter.markdown_signals import markdown_facts
+    from mllens_jupyter.inference.markdown import markdown_facts
 
     facts = markdown_facts("Intro text\r## Feature engineering\r\nMore text\r\n<h3>Model training</h3>")
     assert [(h.level, h.title) for h in facts.headings] == [(2, "Feature engineering"), (3, "Model training")]
@@ -434,13 +434,13 @@ def test_evidence_names_the_cell_and_what_it_shows(lens):
 
 
 def test_evidence_and_stages_share_one_parse(lens, monkeypatch):
-    from mllens_jupyter import cellcode
+    from mllens_jupyter.inference import read_code
 
     cells = [code("import mlflow\nmlflow.autolog()\nmodel.fit(X, y)")]
-    cellcode._facts_for_text.cache_clear()
+    read_code._facts_for_text.cache_clear()
     infer_cells(cells)
     find_evidence(cells, lens)
-    info = cellcode._facts_for_text.cache_info()
+    info = read_code._facts_for_text.cache_info()
     assert info.misses == 1 and info.hits >= 1
 
 
@@ -1548,7 +1548,7 @@ def test_the_audit_reads_evidence_in_the_same_pass_and_finds_what_find_evidence_
 def test_common_ipython_syntax_is_read_as_ipython_reads_it(source):
     from IPython.core.inputtransformer2 import TransformerManager
 
-    from mllens_jupyter.cellcode import quick_transform
+    from mllens_jupyter.inference.ipython_syntax import quick_transform
 
     assert quick_transform(source) == TransformerManager().transform_cell(source)
 
@@ -1556,7 +1556,7 @@ def test_common_ipython_syntax_is_read_as_ipython_reads_it(source):
 @pytest.mark.parametrize("source", ["??model.fit", "x = !ls\n%timeit f(x)?", "%%time?", "a = 1 + \\\n%x",
                                     "!ls \\\n  -l"])
 def test_unusual_ipython_syntax_is_left_to_ipython(source):
-    from mllens_jupyter.cellcode import quick_transform
+    from mllens_jupyter.inference.ipython_syntax import quick_transform
 
     quick = quick_transform(source)
     assert quick is None or not ast_parses(quick)

@@ -10,7 +10,7 @@ import yaml
 from mllens_jupyter.errors import LensValidationError
 from mllens_jupyter.inference import infer_cells
 from mllens_jupyter.lens import get_lens
-from mllens_jupyter.signals import PrefixTable, any_of, default_signals_path, load_signals
+from mllens_jupyter.inference.signals import PrefixTable, any_of, default_signals_path, load_signals
 
 
 def test_the_bundled_tables_load_and_speak_the_lens_vocabulary():

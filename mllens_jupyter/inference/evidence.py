@@ -3,7 +3,7 @@
 A practice's `evidence` lists imports and calls (fully qualified names, matched by dotted prefix:
 `sagemaker.model_monitor` covers `sagemaker.model_monitor.DefaultModelMonitor`) and keywords (matched
 case-insensitively inside identifiers and string literals of code). Evidence is a hint for the person
-answering, never an answer. Cells are parsed once and shared with stage inference (see cellcode).
+answering, never an answer. Cells are parsed once and shared with stage inference (see `read_code`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .cellcode import UNKNOWN, cell_facts, parse_warnings_silenced, source_text
-from .scope import Scope, qualname
+from .facts import UNKNOWN
+from .ipython_syntax import parse_warnings_silenced
+from .read_code import cell_facts, source_text
+from .reasons import qualname
+from .scope import Scope
 from .signals import Signals, load_signals, remember
 
 MAX_REASONS = 10
@@ -95,7 +98,6 @@ class EvidenceFinder:
     def __init__(self, lens) -> None:
         self.index = _index(lens)
         self.cells: list[tuple[int, list[tuple[list[str], str]], str]] = []
-        self.complete = False
 
     def cell(self, position: int, facts, scope: Scope) -> None:
         index, label = self.index, f"cell {position + 1}"

@@ -3,7 +3,7 @@
 A `Scope` carries what earlier cells bound: import aliases (`pd` is `pandas`) and where each variable
 came from (`model = RandomForestClassifier()`), so that `model.fit(X, y)` three cells later is a call of
 `sklearn.ensemble.RandomForestClassifier.fit`, and the kind of `model` (a model) decides what `fit` means.
-Paths are shown in reasons as the cell writes them (`written`).
+Paths are shown in reasons as the cell writes them (see `reasons`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import re
 from collections.abc import Container
 from typing import NamedTuple
 
-from .cellcode import CALL, ITEM, MARKERS, UNKNOWN, UNPACKED, CellFacts, Path_
+from .facts import CALL, ITEM, MARKERS, UNKNOWN, UNPACKED, CellFacts, Path_
+from .reasons import qualname, short, written
 from .signals import ANY_KIND, Signals
 
 MAX_KINDS_CACHED = 10_000
 MAX_FACTS = 3000  # the most facts of one sort (calls, assignments, ...) read from a cell
 _DATA_WORK = frozenset({"data_collection", "data_preprocessing", "feature_engineering"})
-NO_FACTS = CellFacts()  # what a scorer or scope holds before its first cell; never modified
+NO_FACTS = CellFacts()  # what a scope holds before its first cell; never modified
 
 
 class Binding(NamedTuple):
@@ -27,39 +28,6 @@ class Binding(NamedTuple):
     path: Path_
     module: bool
     kind: str | None = None
-
-
-_QUALNAMES: dict[Path_, str] = {}
-MAX_QUALNAMES = 50_000
-
-
-def qualname(path: Path_) -> str:
-    found = _QUALNAMES.get(path)
-    if found is None:
-        if len(_QUALNAMES) >= MAX_QUALNAMES:
-            _QUALNAMES.clear()
-        found = _QUALNAMES[path] = ".".join([part for part in path if part != CALL and part != ITEM])
-    return found
-
-
-def written(path: Path_) -> str:
-    """A path as code writes it, for reasons: `lda_questions.head().dropna().T`, `df[…].fillna`; a
-    root that is no name (`(a - b).dt.days`) is `(…)`."""
-    text = ""
-    for part in path:
-        if part == CALL:
-            text += "()"
-        elif part == ITEM:
-            text += "[…]"
-        elif part == UNKNOWN and not text:
-            text = "(…)"
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
-def shown_path(verb: str, path: Path_) -> str:
-    return f"{verb} {short(written(path))}"
 
 
 def _leading_names(path: Path_) -> Path_:
@@ -330,9 +298,3 @@ class Scope:
                                                        or self.helper_serves(value[0], _DATA_WORK)):
                 return kind
         return self.kind_of(value)
-
-
-def short(text: str, limit: int = 60) -> str:
-    """The text with its whitespace collapsed, cut to `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
