@@ -242,12 +242,6 @@ def resolve_target(lens: Lens, target: str) -> tuple[str, str]:
                      f"phases: {', '.join(ph.id for ph in lens.phases)}")
 
 
-def present_phases(lens: Lens, stages: list[list[str]], pinned: list[str]) -> list[str]:
-    """Phases present in a notebook: those of the stages inferred in its cells, and those pinned."""
-    found = {lens.phase_of_stage(stage) for cell in stages for stage in cell} | set(pinned)
-    return [ph.id for ph in lens.phases if ph.id in found]
-
-
 def status_summary(lens: Lens, answers: Mapping[str, dict], present: list[str]) -> dict:
     """Answers and open risks per phase and per pillar; risks count only in phases present."""
     rows = {key: [] for key in ("phases", "pillars")}

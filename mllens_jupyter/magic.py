@@ -162,13 +162,13 @@ class MllensMagics(Magics):
     def show_status(self, args) -> None:
         from IPython.display import display
 
-        from .checklist import present_phases, status_summary
+        from .checklist import status_summary
         from .checklist_markdown import MarkdownDisplay, status_markdown
 
         lens = self.lens(args.lens)
         store = self.connection(lens).store
         results, _, _ = self.infer(lens, self.cells())
-        present = present_phases(lens, [_stage_ids(r) for r in results], store.pinned_phases)
+        present = self.inference.phases_present(results, lens, store.pinned_phases)["phases"]
         text = status_markdown(status_summary(lens, store.answers(), present), _where(store))
         display(MarkdownDisplay(text))
 
@@ -200,12 +200,6 @@ def _own_lines_out(source: object) -> str:
     if not isinstance(source, str) or source.lstrip().startswith(OWN_CELL_PREFIXES):
         return ""
     return source
-
-
-def _stage_ids(result: dict) -> list[str]:
-    """A cell result's stages as ids, whether inference gave ids or {stage, confidence} dicts."""
-    stages = result.get("stages") or []
-    return [s if isinstance(s, str) else s.get("stage") for s in stages if isinstance(s, (str, dict))]
 
 
 def _where(store) -> str:

@@ -55,11 +55,6 @@ def audit_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return result.returncode, json.loads(result.stdout)
 
 
-@pytest.fixture(scope="module")
-def lens():
-    return get_lens()
-
-
 # ---------------------------------------------------------------- one notebook
 
 

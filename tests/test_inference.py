@@ -14,14 +14,8 @@ from mllens_jupyter.inference import (
     infer_cells,
     infer_notebook,
 )
-from mllens_jupyter.lens import get_lens
 
 from .conftest import CORPORA, make_notebook, run_cli
-
-
-@pytest.fixture(scope="module")
-def lens():
-    return get_lens()
 
 
 def code(source, **mllens):

@@ -14,6 +14,7 @@ import pytest
 from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
+from mllens_jupyter import inference as real_inference
 from mllens_jupyter.answers import make_answer
 from mllens_jupyter.jupyter_sessions import loopback_url, why_open
 from mllens_jupyter.magic import MllensMagics
@@ -24,7 +25,10 @@ ANSWER = make_answer("done", note="runs tracked in MLflow", updated="2026-11-28T
 
 
 class FakeInference:
-    """Stands in for `mllens_jupyter.inference`: training when a cell calls fit, and it keeps the cells."""
+    """Stands in for `mllens_jupyter.inference`: training when a cell calls fit, and it keeps the cells.
+    Which phases are present is the real inference's rule."""
+
+    phases_present = staticmethod(real_inference.phases_present)
 
     def __init__(self) -> None:
         self.cells: list[dict] = []
@@ -32,7 +36,9 @@ class FakeInference:
     def infer_cells(self, cells):
         self.cells = cells
         return [{"index": i, "cell_type": "code", "stages": ["training"] if ".fit(" in c["source"] else [],
-                 "confidence": 0.9, "reasons": []} for i, c in enumerate(cells)]
+                 "confidence": {"training": 0.9} if ".fit(" in c["source"] else {},
+                 "reasons": {"training": ["calls fit"]} if ".fit(" in c["source"] else {}}
+                for i, c in enumerate(cells)]
 
     def current_phase(self, results, lens, around=None):
         found = any(r["stages"] for r in results)
@@ -167,6 +173,21 @@ def test_with_the_real_inference_status_lists_the_phases_present(shell, real_mag
         run(shell, source)
     _, _, outputs = run(shell, "%mllens status")
     assert "phases pinned in the notebook): Data processing, Model development" in shown_text(outputs)
+
+
+DATA_CELLS = [f"df{i} = pd.read_csv('part{i}.csv').dropna()" for i in range(8)]
+
+
+def test_status_decides_the_phases_present_by_the_inference_rule_as_the_audit_does(shell, real_magics, lens):
+    sources = ["import pandas as pd", *DATA_CELLS, "thing.fit(X, y)"]
+    for source in sources:
+        run(shell, source)
+    _, _, outputs = run(shell, "%mllens status")
+    notebook = {"cells": [{"cell_type": "code", "source": s, "metadata": {}} for s in sources], "metadata": {}}
+    audited = real_inference.infer_notebook(notebook, lens)["phases"]
+    assert audited == ["data_processing"]
+    assert "phases pinned in the notebook): Data processing\n" in shown_text(outputs) + "\n"
+    assert "Model development" not in shown_text(outputs).split("Phases present")[1].splitlines()[0]
 
 
 def test_with_nothing_run_yet_the_first_phase_is_shown(shell, magics):

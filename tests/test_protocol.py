@@ -10,7 +10,6 @@ from mllens_jupyter import protocol
 from mllens_jupyter.answers import make_answer
 from mllens_jupyter.checklist import AnswerStore, Checklist
 from mllens_jupyter.comm_link import Connection
-from mllens_jupyter.lens import get_lens
 from mllens_jupyter.protocol import ProtocolError, parse_message
 from mllens_jupyter.widget import ChecklistPanel
 
@@ -64,11 +63,6 @@ class Frontend:
     @property
     def comm(self) -> FakeComm:
         return self.comms[-1]
-
-
-@pytest.fixture(scope="module")
-def lens():
-    return get_lens()
 
 
 @pytest.fixture
