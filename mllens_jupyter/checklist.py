@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from .answers import make_answer, namespace_errors, describe_errors, open_risk
 from .errors import UsageError
@@ -195,51 +194,6 @@ class Checklist:
             raise UsageError("this checklist cannot record answers")
         self.submit(practice_id, answer)
         return answer
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
-
-
-def _match(items: list, key: str, names: Callable[[Any], tuple[str, ...]]) -> list:
-    wanted = _normal(key)
-    exact = [item for item in items if wanted in {_normal(n) for n in names(item) if n}]
-    if exact:
-        return exact
-    return [item for item in items if any(_normal(n).startswith(wanted) for n in names(item) if n)]
-
-
-def find_phase(lens: Lens, key: str) -> Phase | None:
-    """The phase a person named by id, name or an unambiguous beginning of either."""
-    found = _match(list(lens.phases), key, lambda ph: (ph.id, ph.name))
-    return found[0] if len(found) == 1 else None
-
-
-def find_pillar(lens: Lens, key: str) -> Pillar | None:
-    """The pillar named by id, name, prefix (MLSEC) or an unambiguous beginning of id or name."""
-    found = _match(list(lens.pillars), key, lambda p: (p.id, p.name, p.prefix))
-    return found[0] if len(found) == 1 else None
-
-
-def pillar_or_fail(lens: Lens, key: str) -> Pillar:
-    found = find_pillar(lens, key)
-    if found is None:
-        names = ", ".join(p.id for p in lens.pillars)
-        raise UsageError(f"no pillar {key!r} in lens {lens.id}; use one of {names}")
-    return found
-
-
-def resolve_target(lens: Lens, target: str) -> tuple[str, str]:
-    """What `%mllens TARGET` names: ("practice" | "phase" | "pillar", id); UsageError when nothing."""
-    practice = lens.find_practice(target)
-    if practice is not None:
-        return "practice", practice.id
-    for kind, finder in (("phase", find_phase), ("pillar", find_pillar)):
-        found = finder(lens, target)
-        if found is not None:
-            return kind, found.id
-    raise UsageError(f"{target!r} is no phase, practice or pillar of lens {lens.id}; "
-                     f"phases: {', '.join(ph.id for ph in lens.phases)}")
 
 
 def status_summary(lens: Lens, answers: Mapping[str, dict], present: list[str]) -> dict:

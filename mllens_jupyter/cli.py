@@ -165,7 +165,7 @@ class LensShowCommand(BaseCommand):
 
     @command
     def start(self) -> int:
-        from .lens_query import lens_item
+        from .textview import lens_item
 
         args = self.args()
         lens = self.load_lens()

@@ -131,14 +131,15 @@ class MllensMagics(Magics):
     # -- %mllens [PHASE | PRACTICE] [--pillar P] ------------------------------------------------
 
     def checklist(self, target: str, args):
-        from .checklist import Checklist, pillar_or_fail, resolve_target
+        from .checklist import Checklist
+        from .lookup import find
 
         lens = self.lens(args.lens)
-        kind, found = resolve_target(lens, target) if target else (None, None)
-        pillar = found if kind == "pillar" else pillar_or_fail(lens, args.pillar).id if args.pillar else None
-        practice = lens.practice(found) if kind == "practice" else None
+        kind, found = find(lens, target) if target else (None, None)
+        pillar = found.id if kind == "pillar" else find(lens, args.pillar, ("pillar",)).item.id if args.pillar else None
+        practice = found if kind == "practice" else None
         _, inferred, evidence = self.infer(lens, self.cells())
-        phase = practice.phase if practice else found if kind == "phase" else inferred.get("phase")
+        phase = practice.phase if practice else found.id if kind == "phase" else inferred.get("phase")
         connection = self.connection(lens)
         return Checklist(lens, connection.store, phase or lens.phases[0].id, inferred, evidence, pillar,
                          practice.id if practice else None, submit=connection.submit)

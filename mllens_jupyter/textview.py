@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import asdict
 
 from .lens import Lens, Phase, Pillar, Practice
+from .lookup import find
 
 WIDTH = 100
 
@@ -90,3 +92,16 @@ def status_text(report: dict) -> str:
     if report["unknown"]:
         lines += ["", "Answers for practices this lens does not have: " + ", ".join(report["unknown"])]
     return "\n".join(lines)
+
+
+def lens_item(lens: Lens, key: str | None) -> tuple[str, dict]:
+    """(text view, plain data) of the lens itself (key None or its id), or of the practice, pillar or
+    phase `key` names (see `lookup.find`)."""
+    if not key or key == lens.id:
+        return lens_text(lens), lens.to_dict()
+    kind, item = find(lens, key)
+    if kind == "practice":
+        return practice_text(lens, item), asdict(item)
+    practices = [p.id for p in lens.practices_for(**{kind: item.id})]
+    view = pillar_text if kind == "pillar" else phase_text
+    return view(lens, item), {**asdict(item), "practices": practices}

@@ -234,7 +234,8 @@ def test_help_lists_every_form(shell, magics):
 
 
 @pytest.mark.parametrize("line, words", [
-    ("%mllens nowhere", "'nowhere' is no phase, practice or pillar of lens aws-ml-lens"),
+    ("%mllens nowhere", "'nowhere' is no practice, pillar or phase of lens aws-ml-lens"),
+    ("%mllens m", "'m' is ambiguous in lens aws-ml-lens: it could be pillar operational_excellence"),
     ("%mllens --pillar kindness", "no pillar 'kindness'"),
     ("%mllens --frobnicate", "unrecognized arguments: --frobnicate"),
     ("%mllens save", "usage: %mllens save PATH"),
