@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ip) -> None:
     """`%load_ext mllens_jupyter`: registers `%mllens` (its module is imported only now)."""
-    from .magic import load_ipython_extension as load
+    from .kernel.magic import load_ipython_extension as load
 
     load(ip)
 

@@ -16,8 +16,8 @@ from IPython.utils.capture import capture_output
 
 from mllens_jupyter import inference as real_inference
 from mllens_jupyter.answers import make_answer
-from mllens_jupyter.jupyter_sessions import loopback_url, why_open
-from mllens_jupyter.magic import MllensMagics
+from mllens_jupyter.kernel.sessions import loopback_url, why_open
+from mllens_jupyter.kernel.magic import MllensMagics
 
 from .conftest import make_notebook
 
@@ -367,7 +367,7 @@ def test_a_notebook_in_a_running_session_is_reported_open(server, tmp_path):
 
 
 def test_running_servers_are_read_from_the_runtime_folder_as_jupyter_server_list_does(tmp_path):
-    from mllens_jupyter.jupyter_sessions import running_servers
+    from mllens_jupyter.kernel.sessions import running_servers
 
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     alive = {"pid": os.getpid(), "port": 8888, "root_dir": str(tmp_path)}

@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from mllens_jupyter import protocol
+from mllens_jupyter.kernel import protocol
 from mllens_jupyter.answers import make_answer
-from mllens_jupyter.checklist import AnswerStore, Checklist
-from mllens_jupyter.comm_link import Connection
-from mllens_jupyter.protocol import ProtocolError, parse_message
-from mllens_jupyter.widget import ChecklistPanel
+from mllens_jupyter.kernel.answer_store import AnswerStore
+from mllens_jupyter.kernel.panel import Checklist
+from mllens_jupyter.kernel.comm import Connection
+from mllens_jupyter.kernel.protocol import ProtocolError, parse_message
+from mllens_jupyter.kernel.widget import ChecklistPanel
 
 ANSWER = make_answer("done", note="runs tracked in MLflow", updated="2026-11-28T10:00:00Z")
 

@@ -8,9 +8,11 @@ import re
 import pytest
 
 from mllens_jupyter.answers import make_answer
-from mllens_jupyter.checklist import AnswerStore, Checklist, status_summary
-from mllens_jupyter.checklist_markdown import checklist_markdown, status_markdown
-from mllens_jupyter.widget import ChecklistPanel, PanelDisplay, details_html
+from mllens_jupyter.kernel.answer_store import AnswerStore
+from mllens_jupyter.kernel.panel import Checklist
+from mllens_jupyter.status import status_summary
+from mllens_jupyter.kernel.panel_markdown import checklist_markdown, status_markdown
+from mllens_jupyter.kernel.widget import ChecklistPanel, PanelDisplay, details_html
 
 INFERRED = {"phase": "model_development", "confidence": 0.82,
             "reasons": ["cell 4: calls model.fit() (model from sklearn.ensemble.RandomForestClassifier())",

@@ -14,9 +14,12 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
-from .answers import REASONS
-from .checklist import CONNECTED, FAILED, FILE, PENDING, SAVED, WAITING, Checklist
-from .checklist_markdown import (
+from ..answers import REASONS
+from ..errors import MllensError
+from ..lens import Practice
+from .answer_store import CONNECTED, FAILED, FILE, PENDING, SAVED, WAITING
+from .panel import Checklist
+from .panel_markdown import (
     DELIVERY_LABELS,
     REASON_LABELS,
     checklist_markdown,
@@ -24,8 +27,6 @@ from .checklist_markdown import (
     inference_line,
     reason_text,
 )
-from .errors import MllensError
-from .lens import Practice
 
 STATUS_OPTIONS = [("Done", "done"), ("Partial", "partial"), ("To do", "todo"), ("N/A", "not_applicable")]
 STATUS_TOOLTIPS = ["Done", "Partly done", "Not done yet", "Not applicable here (give a reason)"]

@@ -15,7 +15,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Enum, Float, Unicode
 
-from .errors import MllensError, UsageError
+from ..errors import MllensError, UsageError
 
 EXAMPLES = """examples:
   %mllens                      the phase inferred from the cells run so far
@@ -89,21 +89,21 @@ class MllensMagics(Magics):
     @property
     def inference(self) -> Any:
         if self._inference is None:
-            from . import inference
+            from .. import inference
 
             self._inference = inference
         return self._inference
 
     def lens(self, key: str | None):
-        from .lens import LensRegistry, get_lens
+        from ..lens import LensRegistry, get_lens
 
         return get_lens(key or self.default_lens or None, LensRegistry(parent=self))
 
     def connection(self, lens):
         """The kernel's answers for this lens and their way to the notebook (one per lens, per kernel)."""
         if lens.id not in self.connections:
-            from .checklist import AnswerStore
-            from .comm_link import Connection, default_create_comm, start_thread_timer
+            from .answer_store import AnswerStore
+            from .comm import Connection, default_create_comm, start_thread_timer
 
             self.connections[lens.id] = Connection(
                 AnswerStore(lens), in_kernel=getattr(self.shell, "kernel", None) is not None,
@@ -131,8 +131,8 @@ class MllensMagics(Magics):
     # -- %mllens [PHASE | PRACTICE] [--pillar P] ------------------------------------------------
 
     def checklist(self, target: str, args):
-        from .checklist import Checklist
-        from .lookup import find
+        from ..lookup import find
+        from .panel import Checklist
 
         lens = self.lens(args.lens)
         kind, found = find(lens, target) if target else (None, None)
@@ -147,7 +147,7 @@ class MllensMagics(Magics):
     def show_panel(self, target: str, args) -> None:
         from IPython.display import display
 
-        from .checklist_markdown import MarkdownDisplay, checklist_markdown
+        from .panel_markdown import MarkdownDisplay, checklist_markdown
 
         checklist = self.checklist(target, args)
         if (args.view or self.default_view) == "markdown":
@@ -163,8 +163,8 @@ class MllensMagics(Magics):
     def show_status(self, args) -> None:
         from IPython.display import display
 
-        from .checklist import status_summary
-        from .checklist_markdown import MarkdownDisplay, status_markdown
+        from ..status import status_summary
+        from .panel_markdown import MarkdownDisplay, status_markdown
 
         lens = self.lens(args.lens)
         store = self.connection(lens).store
@@ -176,9 +176,9 @@ class MllensMagics(Magics):
     # -- %mllens save PATH ----------------------------------------------------------------------
 
     def save(self, path: str, args) -> None:
-        from .checklist import FILE
-        from .jupyter_sessions import why_open
-        from .notebook import update_namespace
+        from ..notebook import update_namespace
+        from .answer_store import FILE
+        from .sessions import why_open
 
         path = str(Path(path).expanduser())
         lens = self.lens(args.lens)
@@ -204,7 +204,7 @@ def _own_lines_out(source: object) -> str:
 
 
 def _where(store) -> str:
-    from .checklist import CONNECTED
+    from .answer_store import CONNECTED
 
     if store.connection == CONNECTED:
         return f"Answers come from the notebook's metadata{f' ({store.path})' if store.path else ''}."
@@ -215,7 +215,7 @@ def _where(store) -> str:
 
 
 def _merged(namespace: dict | None, changes: dict[str, dict | None], lens) -> dict:
-    from .answers import with_answer
+    from ..answers import with_answer
 
     if namespace and namespace.get("lens") not in (None, lens.id):
         raise UsageError(f"that notebook records answers for lens {namespace['lens']!r}, not {lens.id!r}")

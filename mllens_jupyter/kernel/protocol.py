@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .answers import REASONS, STATUSES
-from .errors import MllensError
+from ..answers import REASONS, STATUSES
+from ..errors import MllensError
 
 PROTOCOL_VERSION = 1
 TARGET_NAME = "mllens"

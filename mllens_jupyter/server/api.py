@@ -1,4 +1,4 @@
-"""The Jupyter server extension behind the sidebar: its loader, and the plain-data work of each endpoint.
+"""The plain-data work of each endpoint of the ML Lens API, which the sidebar asks.
 
 `GET /mllens/api/lenses`, `GET /mllens/api/lens/<id>` and `POST /mllens/api/infer`; the tornado
 handlers in `handlers.py` only translate HTTP to the functions here and errors to status codes.
@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import LensNotFoundError, UsageError
-from .lens import Lens, LensRegistry
+from ..errors import LensNotFoundError, UsageError
+from ..lens import Lens, LensRegistry
 
 API_PREFIX = "mllens/api"
 MAX_INFER_BYTES = 16 * 1024 * 1024
@@ -138,19 +138,9 @@ def infer(registry: LensRegistry, request: Mapping[str, Any]) -> dict[str, Any]:
     """Inference for the cells of a request, the evidence found, and the current phase: around the
     active cell, or of the work so far when the request names none."""
     lens = installed_lens(registry, request["lens"])
-    from .inference import current_phase, find_evidence, infer_notebook
+    from ..inference import current_phase, find_evidence, infer_notebook
 
     notebook = {"cells": request["cells"], "metadata": request["metadata"]}
     result = infer_notebook(notebook, lens)
     current = current_phase(result, lens, around=request["active_cell"])
     return {**result, "lens": lens.id, "current": current, "evidence": find_evidence(request["cells"], lens)}
-
-
-def _load_jupyter_server_extension(serverapp: Any) -> None:
-    """Add the endpoints to a running Jupyter server (called by jupyter_server)."""
-    from .handlers import routes
-
-    web_app = serverapp.web_app
-    web_app.settings[REGISTRY_SETTING] = LensRegistry(parent=serverapp)
-    web_app.add_handlers(".*$", routes(web_app.settings["base_url"]))
-    serverapp.log.info("mllens: the ML Lens API is at %s%s", web_app.settings["base_url"], API_PREFIX)

@@ -1,4 +1,4 @@
-"""Tornado handlers of the ML Lens API: authenticated like Jupyter's own, thin over `server.py`."""
+"""Tornado handlers of the ML Lens API: authenticated like Jupyter's own, thin over `api.py`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from . import server
-from .errors import LensNotFoundError, LensValidationError, UsageError
+from . import api
+from ..errors import LensNotFoundError, LensValidationError, UsageError
 
 AUTH_RESOURCE = "mllens"
 
@@ -24,7 +24,7 @@ def http_errors() -> Iterator[None]:
     """mllens errors as HTTP errors whose JSON body carries the message."""
     try:
         yield
-    except server.BodyTooLargeError as err:
+    except api.BodyTooLargeError as err:
         raise web.HTTPError(413, _safe(err)) from None
     except LensNotFoundError as err:
         raise web.HTTPError(404, _safe(err)) from None
@@ -44,7 +44,7 @@ class MllensHandler(APIHandler):
 
     @property
     def registry(self) -> Any:
-        return self.settings[server.REGISTRY_SETTING]
+        return self.settings[api.REGISTRY_SETTING]
 
     def reply(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -56,7 +56,7 @@ class LensesHandler(MllensHandler):
     @authorized
     def get(self) -> None:
         with http_errors():
-            self.reply(server.lens_list(self.registry))
+            self.reply(api.lens_list(self.registry))
 
 
 class LensHandler(MllensHandler):
@@ -64,7 +64,7 @@ class LensHandler(MllensHandler):
     @authorized
     def get(self, lens_id: str) -> None:
         with http_errors():
-            self.reply(server.lens_detail(self.registry, lens_id))
+            self.reply(api.lens_detail(self.registry, lens_id))
 
 
 class InferHandler(MllensHandler):
@@ -72,8 +72,8 @@ class InferHandler(MllensHandler):
     @authorized("read")
     async def post(self) -> None:
         with http_errors():
-            request = server.parse_infer_request(self.request.body)
-            result = await _in_thread(lambda: server.infer(self.registry, request))
+            request = api.parse_infer_request(self.request.body)
+            result = await _in_thread(lambda: api.infer(self.registry, request))
             self.reply(result)
 
 
@@ -83,7 +83,7 @@ async def _in_thread(work: Callable[[], Any]) -> Any:
 
 
 def routes(base_url: str) -> list[tuple[str, type]]:
-    prefix = url_path_join(base_url, server.API_PREFIX)
+    prefix = url_path_join(base_url, api.API_PREFIX)
     return [
         (url_path_join(prefix, "lenses"), LensesHandler),
         (url_path_join(prefix, "lens", r"([A-Za-z0-9][A-Za-z0-9_.-]{0,127})"), LensHandler),

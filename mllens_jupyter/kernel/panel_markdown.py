@@ -7,8 +7,9 @@ from __future__ import annotations
 import html
 import re
 
-from .checklist import CONNECTED, FAILED, FILE, KERNEL, KERNEL_ONLY, PENDING, SAVED, UNCONFIRMED, Checklist
-from .lens import Practice
+from ..lens import Practice
+from .answer_store import CONNECTED, FAILED, FILE, KERNEL, KERNEL_ONLY, PENDING, SAVED, UNCONFIRMED
+from .panel import Checklist
 
 STATUS_LABELS = {"done": "done", "partial": "partial", "todo": "to do", "not_applicable": "not applicable"}
 REASON_LABELS = {"out_of_scope": "out of scope", "business_priorities": "business priorities",

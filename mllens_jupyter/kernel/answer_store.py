@@ -1,22 +1,16 @@
-"""What the `%mllens` panel shows and holds, as plain objects apart from any widget.
-
-`AnswerStore` holds a kernel's answers for its notebook: the notebook's own (sent by the frontend)
-with the answers given in this kernel on top, and where each of those stands (sending, saved in the
-notebook, kept in this kernel only...). `Checklist` is one panel's view of it: a lens, a phase, an
-optional pillar or practice, why the phase was inferred, and the evidence found in the cells.
-No Jupyter import here.
+"""A kernel's answers for its notebook: the notebook's own (sent by the frontend) with the answers given
+in this kernel on top, and where each of those stands (sending, saved in the notebook, kept in this
+kernel only...). No Jupyter import here.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 
-from .answers import make_answer, namespace_errors, describe_errors, open_risk
-from .errors import UsageError
-from .lens import Lens, Phase, Pillar, Practice
-from .status import resolve_answers
+from ..answers import describe_errors, namespace_errors, resolve_answers
+from ..lens import Lens
+
 
 WAITING, CONNECTED, KERNEL_ONLY = "waiting", "connected", "kernel_only"
 PENDING, SAVED, FAILED, KERNEL, UNCONFIRMED, FILE = "pending", "saved", "failed", "kernel", "unconfirmed", "file"
@@ -137,82 +131,3 @@ def _state_problem(errors: list, unknown: list[str], lens_id: str) -> str:
     if unknown:
         return f"answers for practices lens {lens_id} does not have are ignored: {', '.join(unknown)}"
     return ""
-
-
-@dataclass
-class Checklist:
-    """One panel: which practices it shows, why, and how to answer them."""
-
-    lens: Lens
-    store: AnswerStore
-    phase: str
-    inferred: dict = field(default_factory=dict)
-    evidence: dict[str, list] = field(default_factory=dict)
-    pillar: str | None = None
-    practice: str | None = None
-    submit: Callable[[str, dict | None], None] | None = None
-
-    def phase_obj(self) -> Phase:
-        return self.lens.phase(self.phase)
-
-    def set_phase(self, phase_id: str) -> None:
-        self.lens.phase(phase_id)
-        self.phase = phase_id
-        self.practice = None
-
-    def pillars(self) -> list[Pillar]:
-        shown = self.pillar or (self.lens.practice(self.practice).pillar if self.practice else None)
-        return [p for p in self.lens.pillars if shown is None or p.id == shown]
-
-    def practices(self, pillar_id: str) -> list[Practice]:
-        if self.practice:
-            found = self.lens.practice(self.practice)
-            return [found] if found.pillar == pillar_id else []
-        return self.lens.practices_for(phase=self.phase, pillar=pillar_id)
-
-    def answer_of(self, practice: Practice) -> dict | None:
-        return self.store.answer_of(practice.id)
-
-    def risk_of(self, practice: Practice) -> str | None:
-        """The practice's open risk here (the phase shown is taken as present): None when dealt with."""
-        return open_risk(practice.risk_if_absent, self.answer_of(practice))
-
-    def counts(self, pillar_id: str) -> dict[str, int]:
-        """done (done or not applicable) / total, and open risks, for a pillar's practices shown."""
-        practices = self.practices(pillar_id)
-        risks = [self.risk_of(p) for p in practices]
-        return {"done": risks.count(None), "total": len(practices),
-                "high": risks.count("high"), "medium": risks.count("medium")}
-
-    def delivery_of(self, practice: Practice) -> tuple[str, str] | None:
-        return self.store.delivery.get(practice.id)
-
-    def answer(self, practice_id: str, status: str | None, note: str = "", reason: str | None = None) -> dict | None:
-        """Record a person's answer (None status clears it) and hand it to `submit`; AnswerError if invalid."""
-        answer = make_answer(status, note=note or None, reason=reason) if status else None
-        if self.submit is None:
-            raise UsageError("this checklist cannot record answers")
-        self.submit(practice_id, answer)
-        return answer
-
-
-def status_summary(lens: Lens, answers: Mapping[str, dict], present: list[str]) -> dict:
-    """Answers and open risks per phase and per pillar; risks count only in phases present."""
-    rows = {key: [] for key in ("phases", "pillars")}
-    for kind, items, attr in (("phases", lens.phases, "phase"), ("pillars", lens.pillars, "pillar")):
-        for item in items:
-            practices = [p for p in lens.practices if getattr(p, attr) == item.id]
-            rows[kind].append({"id": item.id, "name": item.name, **_tally(practices, answers, present)})
-            if kind == "phases":
-                rows[kind][-1]["present"] = item.id in present
-    return {"lens": lens.id, "answered": sum(1 for p in lens.practices if p.id in answers),
-            "practices": len(lens.practices), "present_phases": present, **rows}
-
-
-def _tally(practices: list[Practice], answers: Mapping[str, dict], present: list[str]) -> dict[str, int]:
-    statuses = [(answers.get(p.id) or {}).get("status") for p in practices]
-    risks = [open_risk(p.risk_if_absent, answers.get(p.id)) for p in practices if p.phase in present]
-    return {"total": len(practices), "answered": len(statuses) - statuses.count(None),
-            "done": statuses.count("done"), "partial": statuses.count("partial"),
-            "todo": statuses.count("todo"), "not_applicable": statuses.count("not_applicable"),
-            "high": risks.count("high"), "medium": risks.count("medium")}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import protocol
-from .checklist import CONNECTED, FAILED, KERNEL, KERNEL_ONLY, PENDING, SAVED, UNCONFIRMED, AnswerStore
+from .answer_store import CONNECTED, FAILED, KERNEL, KERNEL_ONLY, PENDING, SAVED, UNCONFIRMED, AnswerStore
 
 NO_REPLY = ("no notebook frontend answered (the mllens JupyterLab extension is not active here, "
             "or this is not JupyterLab)")
