@@ -19,7 +19,7 @@ from mllens_jupyter.answers import make_answer
 from mllens_jupyter.kernel.sessions import loopback_url, why_open
 from mllens_jupyter.kernel.magic import MllensMagics
 
-from .conftest import make_notebook
+from ..conftest import make_notebook
 
 ANSWER = make_answer("done", note="runs tracked in MLflow", updated="2026-11-28T10:00:00Z")
 
