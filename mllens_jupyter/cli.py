@@ -310,7 +310,7 @@ class InferCommand(NotebookViewCommand):
         return {"path": path, **infer_notebook(notebook, lens)}
 
     def text(self, data: dict, lens) -> str:
-        from .inference_view import inference_text
+        from .textview import inference_text
 
         return inference_text(data["path"], data, lens)
 
