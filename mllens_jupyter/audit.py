@@ -105,7 +105,7 @@ def coverage_of(counts: dict[str, int | float]) -> float | None:
 def notebook_result(path: str, notebook: dict, lens: Lens, inference: Any = None) -> Result:
     """One notebook's audit as plain data (the `notebooks[]` items of the report)."""
     inference = inference or default_inference
-    inferred, found = _inferred_and_evidence(inference, notebook, lens)
+    inferred, found = inference.infer_with_evidence(notebook, lens)
     phases = _phases(lens, inferred)
     answers, unknown = resolve_answers(lens, answers_of(notebook))
     applicable = [p for p in lens.practices if p.phase in phases]
@@ -127,14 +127,6 @@ def notebook_result(path: str, notebook: dict, lens: Lens, inference: Any = None
         "unknown_answers": unknown,
         "metadata_problems": _metadata_problems(notebook),
     }
-
-
-def _inferred_and_evidence(inference: Any, notebook: dict, lens: Lens) -> tuple[dict, dict]:
-    """Inference and evidence in one pass when the inference offers it (each cell parsed and bound once)."""
-    both = getattr(inference, "infer_with_evidence", None)
-    if both is not None:
-        return both(notebook, lens)
-    return inference.infer_notebook(notebook, lens), inference.find_evidence(notebook.get("cells") or [], lens)
 
 
 def audit_notebook(path: str, lens: Lens, inference: Any = None) -> Result:
