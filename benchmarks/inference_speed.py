@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO))
 
 from IPython.core.inputtransformer2 import TransformerManager  # noqa: E402
 
-from mllens_jupyter import cellcode  # noqa: E402
-from mllens_jupyter.inference import _Walk  # noqa: E402
-from mllens_jupyter.signals import load_signals  # noqa: E402
+from mllens_jupyter.inference import read_code  # noqa: E402
+from mllens_jupyter.inference.cells import CellWalk  # noqa: E402
+from mllens_jupyter.inference.signals import load_signals  # noqa: E402
 
 
 def default_shared() -> Path:
@@ -53,9 +53,9 @@ def time_inference(cells_of: list[list[dict]]) -> list[float]:
     signals = load_signals()
     times = []
     for cells in cells_of:
-        walk = _Walk(signals)
+        walk = CellWalk(signals)
         for index, cell in enumerate(cells):
-            cellcode._facts_for_text.cache_clear()
+            read_code._facts_for_text.cache_clear()
             start = time.perf_counter()
             walk.cell(index, cell)
             elapsed = time.perf_counter() - start
@@ -72,7 +72,7 @@ def time_baseline(cells_of: list[list[dict]]) -> list[float]:
         for cell in cells:
             if cell.get("cell_type") != "code":
                 continue
-            source = cellcode.source_text(cell.get("source"))
+            source = read_code.source_text(cell.get("source"))
             start = time.perf_counter()
             try:
                 with warnings.catch_warnings():

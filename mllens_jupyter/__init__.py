@@ -10,7 +10,7 @@ except ImportError:  # pragma: no cover - a source tree never built
 
 def load_ipython_extension(ip) -> None:
     """`%load_ext mllens_jupyter`: registers `%mllens` (its module is imported only now)."""
-    from .magic import load_ipython_extension as load
+    from .kernel.magic import load_ipython_extension as load
 
     load(ip)
 

@@ -9,11 +9,14 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import AnswerError
 from .paths import schema_path
 from .validation import SchemaError, iter_schema_errors
+
+if TYPE_CHECKING:
+    from .lens import Lens
 
 NAMESPACE = "mllens"
 SCHEMA_VERSION = 1
@@ -152,3 +155,21 @@ def weakest(answers: Iterable[Mapping | None]) -> Mapping | None:
 def is_covered(answer: Mapping | None) -> bool:
     """Whether a practice counts as dealt with in done/total: done, or not applicable."""
     return (answer or {}).get("status") in ("done", "not_applicable")
+
+
+def resolve_answers(lens: Lens, answers: Mapping[str, dict]) -> tuple[dict[str, dict], list[str]]:
+    """Answers keyed by current practice id (2023 aliases resolved), and the keys the lens lacks.
+
+    When both an alias and the current id are answered, the more recently updated answer wins.
+    """
+    resolved: dict[str, dict] = {}
+    unknown: list[str] = []
+    for key, answer in answers.items():
+        practice = lens.find_practice(key)
+        if practice is None or not isinstance(answer, dict):
+            unknown.append(key)
+            continue
+        previous = resolved.get(practice.id)
+        if previous is None or str(answer.get("updated", "")) > str(previous.get("updated", "")):
+            resolved[practice.id] = answer
+    return resolved, sorted(unknown)

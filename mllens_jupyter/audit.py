@@ -25,7 +25,6 @@ never by the notebooks' content.
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import sys
 from collections import Counter, deque
@@ -39,7 +38,7 @@ from typing import Any
 from traitlets import Enum, Int, List, Unicode
 from traitlets.config import LoggingConfigurable
 
-from . import __version__
+from . import __version__, inference as default_inference
 from .answers import STATUSES, answers_of, describe_errors, effective_answers, namespace_errors, namespace_of, open_risk
 from .baseline import Baseline
 from .errors import MllensError, UnreadableNotebookError
@@ -47,7 +46,7 @@ from .lens import Lens, load_lens
 from .notebook import read_notebook
 from .review import load as load_review
 from .review import review_for, workload_answers
-from .status import resolve_answers
+from .answers import resolve_answers
 from .walk import Entry, display_path, iter_entries
 from .workload import WorkloadTally
 
@@ -62,10 +61,6 @@ MAX_REASON_CHARS = 200
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_UNREADABLE = 0, 1, 3
 
 Result = dict[str, Any]
-
-
-def _inference_module():
-    return importlib.import_module(f"{__package__}.inference")
 
 
 def _phases(lens: Lens, inferred: dict) -> list[str]:
@@ -115,8 +110,8 @@ def coverage_of(counts: dict[str, int | float]) -> float | None:
 
 def notebook_result(path: str, notebook: dict, lens: Lens, inference: Any = None) -> Result:
     """One notebook's audit as plain data (the `notebooks[]` items of the report)."""
-    inference = inference or _inference_module()
-    inferred, found = _inferred_and_evidence(inference, notebook, lens)
+    inference = inference or default_inference
+    inferred, found = inference.infer_with_evidence(notebook, lens)
     phases = _phases(lens, inferred)
     answers, unknown = resolve_answers(lens, answers_of(notebook))
     result = {
@@ -149,14 +144,6 @@ def judged(result: Result, answers: dict[str, dict], lens: Lens) -> Result:
     }
 
 
-def _inferred_and_evidence(inference: Any, notebook: dict, lens: Lens) -> tuple[dict, dict]:
-    """Inference and evidence in one pass when the inference offers it (each cell parsed and bound once)."""
-    both = getattr(inference, "infer_with_evidence", None)
-    if both is not None:
-        return both(notebook, lens)
-    return inference.infer_notebook(notebook, lens), inference.find_evidence(notebook.get("cells") or [], lens)
-
-
 def audit_notebook(path: str, lens: Lens, inference: Any = None) -> Result:
     """Read and audit one notebook; never raises: a failure becomes an `unreadable` result."""
     try:
@@ -182,10 +169,9 @@ def warm_up(lens: Lens) -> None:
              {"cell_type": "code", "metadata": {}, "source": "import pandas as pd\ndf = pd.read_csv('data.csv')"}]
     namespace_errors({"schema_version": 1})
     try:
-        inference = _inference_module()
-        inference.load_signals().prepare()
-        inference.infer_notebook({"cells": cells, "metadata": {}}, lens)
-        inference.find_evidence(cells, lens)
+        default_inference.load_signals().prepare()
+        default_inference.infer_notebook({"cells": cells, "metadata": {}}, lens)
+        default_inference.find_evidence(cells, lens)
     except Exception:
         pass
 

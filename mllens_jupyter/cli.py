@@ -239,7 +239,7 @@ class LensShowCommand(BaseCommand):
 
     @command
     def start(self) -> int:
-        from .lens_query import lens_item
+        from .textview import lens_item
 
         args = self.args()
         lens = self.load_lens()
@@ -434,7 +434,7 @@ class InferCommand(NotebookViewCommand):
         return {"path": path, **infer_notebook(notebook, lens)}
 
     def text(self, data: dict, lens) -> str:
-        from .inference_view import inference_text
+        from .textview import inference_text
 
         return inference_text(data["path"], data, lens)
 

@@ -1,29 +1,12 @@
-"""A notebook's recorded answers joined with the lens, grouped by pillar, as plain data."""
+"""What the status views show, as plain data: a notebook's answers by pillar (`mllens status`), and
+answers and open risks per phase and per pillar (`%mllens status`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .answers import answers_of, effective_answers, open_risk
-from .lens import Lens
-
-
-def resolve_answers(lens: Lens, answers: Mapping[str, dict]) -> tuple[dict[str, dict], list[str]]:
-    """Answers keyed by current practice id (2023 aliases resolved), and the keys the lens lacks.
-
-    When both an alias and the current id are answered, the more recently updated answer wins.
-    """
-    resolved: dict[str, dict] = {}
-    unknown: list[str] = []
-    for key, answer in answers.items():
-        practice = lens.find_practice(key)
-        if practice is None or not isinstance(answer, dict):
-            unknown.append(key)
-            continue
-        previous = resolved.get(practice.id)
-        if previous is None or str(answer.get("updated", "")) > str(previous.get("updated", "")):
-            resolved[practice.id] = answer
-    return resolved, sorted(unknown)
+from .answers import answers_of, effective_answers, open_risk, resolve_answers
+from .lens import Lens, Practice
 
 
 def notebook_status(lens: Lens, notebook: Mapping, path: str, present: list[str] | None = None,
@@ -67,3 +50,25 @@ def open_risks(lens: Lens, answers: Mapping[str, dict], present: list[str]) -> l
             found.append({"id": practice.id, "title": practice.title, "pillar": practice.pillar,
                           "phase": practice.phase, "risk": risk})
     return found
+
+
+def status_summary(lens: Lens, answers: Mapping[str, dict], present: list[str]) -> dict:
+    """Answers and open risks per phase and per pillar; risks count only in phases present."""
+    rows = {key: [] for key in ("phases", "pillars")}
+    for kind, items, attr in (("phases", lens.phases, "phase"), ("pillars", lens.pillars, "pillar")):
+        for item in items:
+            practices = [p for p in lens.practices if getattr(p, attr) == item.id]
+            rows[kind].append({"id": item.id, "name": item.name, **_tally(practices, answers, present)})
+            if kind == "phases":
+                rows[kind][-1]["present"] = item.id in present
+    return {"lens": lens.id, "answered": sum(1 for p in lens.practices if p.id in answers),
+            "practices": len(lens.practices), "present_phases": present, **rows}
+
+
+def _tally(practices: list[Practice], answers: Mapping[str, dict], present: list[str]) -> dict[str, int]:
+    statuses = [(answers.get(p.id) or {}).get("status") for p in practices]
+    risks = [open_risk(p.risk_if_absent, answers.get(p.id)) for p in practices if p.phase in present]
+    return {"total": len(practices), "answered": len(statuses) - statuses.count(None),
+            "done": statuses.count("done"), "partial": statuses.count("partial"),
+            "todo": statuses.count("todo"), "not_applicable": statuses.count("not_applicable"),
+            "high": risks.count("high"), "medium": risks.count("medium")}

@@ -1,12 +1,16 @@
-"""Plain-text views of the lens and of a notebook's answers, for the terminal."""
+"""Plain-text views for the terminal: the lens, a notebook's answers, and `mllens infer`."""
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+from dataclasses import asdict
 
 from .lens import Lens, Phase, Pillar, Practice
+from .lookup import find
 
 WIDTH = 100
+REASON_WIDTH = 70
 
 
 def _wrap(text: str, indent: str = "  ", bullet: str = "") -> str:
@@ -117,3 +121,38 @@ def _risk_line(report: dict, lens: Lens | None) -> str:
     levels = [r["risk"] for r in report.get("open_risks", [])]
     return (f"Open risks in the phases present ({', '.join(names)}): {levels.count('high')} high, "
             f"{levels.count('medium')} medium (practices neither done nor not applicable)")
+
+
+def lens_item(lens: Lens, key: str | None) -> tuple[str, dict]:
+    """(text view, plain data) of the lens itself (key None or its id), or of the practice, pillar or
+    phase `key` names (see `lookup.find`)."""
+    if not key or key == lens.id:
+        return lens_text(lens), lens.to_dict()
+    kind, item = find(lens, key)
+    if kind == "practice":
+        return practice_text(lens, item), asdict(item)
+    practices = [p.id for p in lens.practices_for(**{kind: item.id})]
+    view = pillar_text if kind == "pillar" else phase_text
+    return view(lens, item), {**asdict(item), "practices": practices}
+
+
+def _top_reason(cell: Mapping) -> str:
+    confidence, reasons = cell.get("confidence") or {}, cell.get("reasons") or {}
+    if not cell.get("stages"):
+        return ""
+    best = max(cell["stages"], key=lambda stage: confidence.get(stage, 0.0))
+    reason = (reasons.get(best) or [""])[0]
+    return reason if len(reason) <= REASON_WIDTH else reason[: REASON_WIDTH - 1] + "…"
+
+
+def inference_text(path: str, result: Mapping, lens) -> str:
+    """The cells (numbered from 1, as a person counts them), their stages and why, then the phases."""
+    lines = [f"{path}: {len(result['cells'])} cells"]
+    for cell in result["cells"]:
+        stages = ", ".join(cell["stages"]) or "-"
+        reason = _top_reason(cell)
+        lines.append(f"  cell {cell['index'] + 1:>3}  {cell['cell_type']:<8}  {stages:<40}  {reason}".rstrip())
+    names = {phase.id: phase.name for phase in lens.phases}
+    phases = [f"{names.get(p, p)}{' (pinned)' if p in result.get('pinned', ()) else ''}" for p in result["phases"]]
+    lines.append(f"phases: {', '.join(phases) if phases else 'none found'}")
+    return "\n".join(lines)

@@ -55,11 +55,6 @@ def audit_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return result.returncode, json.loads(result.stdout)
 
 
-@pytest.fixture(scope="module")
-def lens():
-    return get_lens()
-
-
 # ---------------------------------------------------------------- one notebook
 
 
@@ -230,14 +225,14 @@ def test_a_permission_error_on_one_file_does_not_stop_the_run(tmp_path, lens, mo
 def test_a_notebook_that_breaks_inference_is_reported_and_the_run_goes_on(tmp_path, lens, monkeypatch, jobs):
     from mllens_jupyter import inference
 
-    real = inference.infer_notebook
+    real = inference.infer_with_evidence
 
-    def infer_notebook(notebook, lens=None):
+    def infer_with_evidence(notebook, lens=None):
         if notebook["metadata"].get("poison"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(notebook, lens)
 
-    monkeypatch.setattr(inference, "infer_notebook", infer_notebook)
+    monkeypatch.setattr(inference, "infer_with_evidence", infer_with_evidence)
     for name in ("a", "b", "c"):
         notebook = lens_notebook(["business_goal"])
         notebook["metadata"]["poison"] = name == "b"

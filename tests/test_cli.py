@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from mllens_jupyter.inference import find_evidence, infer_notebook
+
 from .conftest import CORPORA, REPO, make_notebook, run_cli
+from .inference.cells import code, md
 
 
 @pytest.fixture
@@ -417,3 +420,122 @@ def test_an_unknown_option_is_a_usage_error_not_a_warning_before_a_run():
     result = run_cli("lens", "show", "--colour", "red")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip() == "mllens: error: unknown option --colour. See `mllens lens show --help`."
+
+
+# --- mllens infer ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def monitor_notebook(shared_dir):
+    matches = sorted(CORPORA.glob("sagemaker-examples/*deploy_and_monitor/sm-model_monitor_introduction/*.ipynb"))
+    assert matches, "the model monitor notebook of the sagemaker corpus is missing"
+    return matches[0]
+
+
+def test_infer_json_on_a_real_notebook(monitor_notebook):
+    result = run_cli("infer", monitor_notebook, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["path"] == str(monitor_notebook)
+    assert {"deployment", "monitoring"} <= set(report["phases"])
+    notebook = json.loads(monitor_notebook.read_text(encoding="utf-8"))
+    assert [c["index"] for c in report["cells"]] == list(range(len(notebook["cells"])))
+    for cell in report["cells"]:
+        assert set(cell) >= {"index", "cell_type", "stages", "confidence", "reasons"}
+    monitoring = [c for c in report["cells"] if c["cell_type"] == "code" and "monitoring" in c["stages"]]
+    assert any("sagemaker.model_monitor.DefaultModelMonitor" in r for c in monitoring for r in c["reasons"]["monitoring"])
+
+
+def test_infer_text_has_a_line_per_cell_and_the_phases(monitor_notebook):
+    result = run_cli("infer", monitor_notebook)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    notebook = json.loads(monitor_notebook.read_text(encoding="utf-8"))
+    assert len(lines) == len(notebook["cells"]) + 2
+    assert lines[-1].startswith("phases: ") and "Monitoring" in lines[-1]
+    assert any("calls sagemaker.model_monitor.DefaultModelMonitor" in line for line in lines)
+
+
+def test_infer_an_unreadable_notebook_exits_3_with_one_line(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{not json")
+    result = run_cli("infer", path)
+    assert result.returncode == 3
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_infer_gives_the_same_reasons_in_every_run(tmp_path):
+    """Reasons that tie are listed in one order whatever the process's string hashing, so that a
+    report committed to a repository does not change from run to run."""
+    import os
+    import subprocess
+    import sys
+
+    source = ("epochs, optimizer, lr, batch_size, num_epochs = 3, 'adam', 0.1, 32, 5\n"
+              "estimator.set_hyperparameters(epochs=epochs, optimizer=optimizer, learning_rate=lr, wd=0.1)\n"
+              "acc, f1, auc, rmse = 0.9, 0.8, 0.7, 0.1\nprint(acc, f1, auc, rmse)")
+    path = tmp_path / "ties.ipynb"
+    shaped = ("import matplotlib.pyplot as plt\npart = part[part.x > 0]\npart['ratio'] = part['a'] / part['b']\n"
+              "plt.scatter(part['ratio'], part['y'])\nplt.show()")
+    path.write_text(json.dumps(make_notebook([code(source), code("print(acc, f1, auc, rmse)"), code(shaped)])))
+    outputs = set()
+    for seed in map(str, range(1, 9)):
+        done = subprocess.run([sys.executable, "-m", "mllens_jupyter", "infer", str(path), "--format", "json"],
+                              capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert any(json.loads(outputs.pop())["cells"][0]["reasons"].values())
+
+
+def test_the_audit_reads_evidence_in_the_same_pass_and_finds_what_find_evidence_finds(lens):
+    from mllens_jupyter.inference import infer_with_evidence
+
+    cells = [
+        md("# Monitoring"),
+        code("import sagemaker\nfrom sagemaker.model_monitor import DefaultModelMonitor, DataCaptureConfig"),
+        code("capture = DataCaptureConfig(enable_capture=True)\nmonitor = DefaultModelMonitor(role=role)"),
+        code("monitor.suggest_baseline(baseline_dataset='s3://b/train.csv')\n# drift"),
+        code("%%bash\naws s3 ls"),
+    ]
+    notebook = make_notebook(cells)
+    inferred, evidence = infer_with_evidence(notebook, lens)
+    full = infer_notebook(notebook, lens)
+    assert inferred == {**full, "cells": [{**cell, "reasons": {}} for cell in full["cells"]]}  # no report shows them
+    assert any(cell["reasons"] for cell in full["cells"])
+    assert evidence == find_evidence(cells, lens) and evidence
+
+
+@pytest.mark.parametrize("source", [
+    "%matplotlib inline\nimport pandas as pd\n!pip install -q xgboost\ndf = pd.read_csv('a.csv')",
+    "%%time\nmodel.fit(X, y)\n  \nprint(1)",
+    "for f in files:\n    !gsutil cp {f} .\n%load_ext autoreload",
+    "files = !ls data\nbest = %sx cat best.txt\nfor f in files:\n    out = !wc -l {f}",
+    "\n\n%matplotlib inline\nimport pandas as pd",
+    "total = first + \\\n    second\n! pip install xgboost",
+])
+def test_common_ipython_syntax_is_read_as_ipython_reads_it(source):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from mllens_jupyter.inference.ipython_syntax import quick_transform
+
+    assert quick_transform(source) == TransformerManager().transform_cell(source)
+
+
+@pytest.mark.parametrize("source", ["??model.fit", "x = !ls\n%timeit f(x)?", "%%time?", "a = 1 + \\\n%x",
+                                    "!ls \\\n  -l"])
+def test_unusual_ipython_syntax_is_left_to_ipython(source):
+    from mllens_jupyter.inference.ipython_syntax import quick_transform
+
+    quick = quick_transform(source)
+    assert quick is None or not ast_parses(quick)
+
+
+def ast_parses(text):
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True

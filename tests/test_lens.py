@@ -35,7 +35,7 @@ def reference_rows() -> list[dict]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def test_bundled_lens_matches_the_reference_table_on_every_field():
+def test_bundled_lens_matches_the_reference_table_on_every_field(shared_dir):
     lens = get_lens()
     rows = reference_rows()
     assert [p.id for p in lens.practices] == [r["id"] for r in rows]

@@ -10,7 +10,7 @@ import pytest
 
 from mllens_jupyter.answers import is_covered, open_risk
 from mllens_jupyter.lens import Lens, Phase, Pillar, Practice
-from mllens_jupyter.status import resolve_answers
+from mllens_jupyter.answers import resolve_answers
 
 CASES = json.loads((Path(__file__).parent / "shared_cases" / "answer_rules.json").read_text(encoding="utf-8"))
 
@@ -49,7 +49,8 @@ def test_resolving_answers(case):
 
 
 def test_the_panel_counts_with_the_same_rule():
-    from mllens_jupyter.checklist import AnswerStore, Checklist
+    from mllens_jupyter.kernel.answer_store import AnswerStore
+    from mllens_jupyter.kernel.panel import Checklist
 
     lens = table_lens()
     case = next(c for c in CASES["coverage"] if c["case"] == "not applicable counts as covered")

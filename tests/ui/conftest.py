@@ -128,9 +128,9 @@ def notebook7(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture(autouse=True)
 def jp_asyncio_loop():
-    """Replaces pytest-jupyter's autouse fixtures of these names (active once tests/test_server.py loads
-    the plugin), which would close the event loop that playwright's sync API runs on. The browser tests
-    start their own server in another process and need neither."""
+    """Replaces pytest-jupyter's autouse fixtures of these names (active once tests/server/test_server.py
+    loads the plugin), which would close the event loop that playwright's sync API runs on. The browser
+    tests start their own server in another process and need neither."""
     yield None
 
 
