@@ -31,7 +31,7 @@ def test_without_boto3_mllens_wa_says_what_to_install(args, tmp_path):
      "no AWS credentials found"),
     (("wa", "push", "{review}", "--dry-run", "--milestone", "m1"), (), 2, "the milestone name 'm1' must be"),
     (("wa", "push", "{review}", "--dry-run", "--workload-name", "ab"), (), 2, "the workload name 'ab' must be"),
-    (("wa", "push", "{review}", "--dry-run", "--format", "xml"), (), 2, "The 'format' trait"),
+    (("wa", "push", "{review}", "--dry-run", "--format", "xml"), (), 2, "--format must be one of text, json, not 'xml'"),
     (("wa", "report", "{review}"), (), 2, "give the file to write: mllens wa report [REVIEW] -o FILE.pdf"),
     (("wa", "push", "{missing}", "--dry-run"), (), 3, "cannot read"),
     (("wa", "sync"), (), 2, "mllens wa: unknown command 'sync'"),
