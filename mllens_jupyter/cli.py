@@ -402,7 +402,7 @@ class AuditCommand(BaseCommand):
         progress = self.progress(auditor, paths)
         report = auditor.run(paths, lens, on_result=progress.step)
         progress.close()
-        self.emit(renderer.render(report), report)
+        self.emit(renderer, report)
         return report["gate"]["exit_code"]
 
     def auditor(self):
@@ -423,10 +423,10 @@ class AuditCommand(BaseCommand):
             total = sum(1 for entry in auditor.entries(paths) if entry.kind == "notebook")
         return Progress(total)
 
-    def emit(self, text: str, report: dict) -> None:
-        from .report.output import write_report
+    def emit(self, renderer, report: dict) -> None:
+        from .report.output import stream_report
 
-        write_report(text, self.output)
+        stream_report(renderer, report, self.output)
         if self.output:
             summary = report["summary"]
             say(

@@ -326,7 +326,7 @@ def test_output_file_is_written_with_its_folders_and_stdout_stays_empty(risky_tr
 
 def test_json_format_prints_exactly_one_document(risky_tree):
     result = run_cli("audit", risky_tree, "--format", "json")
-    assert json.loads(result.stdout)["report_version"] == 2
+    assert json.loads(result.stdout)["report_version"] == 3
     assert result.stderr == ""
 
 

@@ -14,13 +14,19 @@ import pytest
 from jsonschema import Draft4Validator, Draft7Validator
 
 from mllens_jupyter import report as report_package
-from mllens_jupyter.audit import Auditor
+from mllens_jupyter.audit import Auditor, NotebookDetails
 from mllens_jupyter.errors import UsageError
 from mllens_jupyter.lens import get_lens
 from mllens_jupyter.paths import schema_path
 from mllens_jupyter.report import BUILTIN, FormatRegistry, Report, formats, render
 
 from .conftest import run_cli
+
+
+def detailed(report: dict) -> list[dict]:
+    """The report's notebook records with what the lens, phases and answers determine."""
+    details = NotebookDetails(report)
+    return [details.detail(nb) for nb in report["notebooks"]]
 from .test_audit import answer, corpus_sample, lens_notebook, write  # noqa: F401  (corpus_sample is a fixture)
 
 DATA = Path(__file__).parent / "data"
@@ -96,7 +102,7 @@ def test_every_format_from_the_command_line_lists_the_unreadable_file(audited, n
 
 def test_json_follows_the_published_schema(audited):
     _, report = audited
-    schema = json.loads(schema_path("audit-report.v2.schema.json").read_text())
+    schema = json.loads(schema_path("audit-report.v3.schema.json").read_text())
     Draft7Validator.check_schema(schema)
     document = json.loads(render(report, "json"))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft7Validator(schema).iter_errors(document)]
@@ -106,7 +112,7 @@ def test_json_follows_the_published_schema(audited):
 
 def test_json_of_real_notebooks_follows_the_schema(corpus_sample):  # noqa: F811
     result = run_cli("audit", corpus_sample, "--format", "json")
-    schema = json.loads(schema_path("audit-report.v2.schema.json").read_text())
+    schema = json.loads(schema_path("audit-report.v3.schema.json").read_text())
     document = json.loads(result.stdout)
     assert [e.message for e in Draft7Validator(schema).iter_errors(document)] == []
     assert document["summary"]["notebooks"] == 12
@@ -127,7 +133,7 @@ def test_sarif_is_valid_2_1_0_with_one_result_per_open_risk(audited):
     lens = get_lens()
     assert [r["id"] for r in rules] == [p.id for p in lens.practices] + ["mllens/unreadable"]
     assert all(r["helpUri"] == p.docs_url for r, p in zip(rules, lens.practices))
-    risks = [(nb["path"], r["practice"], r["risk"]) for nb in report["notebooks"] for r in nb["open_risks"]]
+    risks = [(nb["path"], r["practice"], r["risk"]) for nb in detailed(report) for r in nb["open_risks"]]
     results = [r for r in run["results"] if r["ruleId"] != "mllens/unreadable"]
     assert len(results) == len(risks)
     for result, (path, practice, risk) in zip(results, risks):
@@ -146,7 +152,7 @@ def test_sarif_keeps_within_the_code_scanning_limit_high_risks_first(audited, mo
     from mllens_jupyter.report.sarif import SarifReport
 
     _, report = audited
-    risks = [r["risk"] for nb in report["notebooks"] for r in nb["open_risks"]]
+    risks = [r["risk"] for nb in detailed(report) for r in nb["open_risks"]]
     assert risks.count("high") >= 2 and "medium" in risks
     monkeypatch.setattr(SarifReport, "max_results", risks.count("high"))
     sarif = json.loads(render(report, "sarif"))
@@ -180,7 +186,7 @@ def test_junit_has_a_suite_per_notebook_and_a_case_per_applicable_practice(audit
     root = ET.fromstring(render(report, "junit"))
     suites = root.findall("testsuite")
     assert len(suites) == len(report["notebooks"]) + len(report["unreadable"])
-    for suite, nb in zip(suites, report["notebooks"]):
+    for suite, nb in zip(suites, detailed(report)):
         cases = suite.findall("testcase")
         assert suite.get("name") == nb["path"]
         assert [c.get("name").split()[0] for c in cases] == nb["applicable"]
@@ -190,7 +196,7 @@ def test_junit_has_a_suite_per_notebook_and_a_case_per_applicable_practice(audit
     error_suite = suites[-1]
     assert error_suite.find("testcase/error").get("message").startswith("invalid JSON")
     assert root.get("errors") == "1"
-    assert root.get("tests") == str(sum(len(nb["applicable"]) for nb in report["notebooks"]) + 1)
+    assert root.get("tests") == str(sum(len(nb["applicable"]) for nb in detailed(report)) + 1)
     answered = suites[0]
     assert XSS_NOTE in "".join(answered.itertext())  # kept verbatim as text, escaped by the XML writer
 

@@ -69,7 +69,7 @@ def test_the_audit_counts_each_practice_once_per_workload(repo):
     assert workload["name"] == "Churn prediction" and workload["notebooks"] == 3
     ids = [p["id"] for p in workload["practices"]]
     assert len(ids) == len(set(ids))
-    per_notebook = sum(1 for nb in report["notebooks"] for r in nb["open_risks"] if r["risk"] == "high")
+    per_notebook = sum(nb["open"]["high"] for nb in report["notebooks"])
     assert workload["open"]["high"] == sum(1 for p in workload["practices"] if p["risk"] == "high") < per_notebook
     assert report["summary"]["open_high"] == workload["open"]["high"]
     run_cli("answer", repo, "MLSEC03-BP01", "done")
@@ -78,13 +78,36 @@ def test_the_audit_counts_each_practice_once_per_workload(repo):
     assert audit(repo)["workloads"][0]["open"]["high"] == workload["open"]["high"] - 1
 
 
+def test_each_notebook_record_derives_its_effective_answers_and_risks_as_the_audit_judged_them(repo):
+    from mllens_jupyter.audit import NotebookDetails, judged, notebook_result
+    from mllens_jupyter.notebook import read_notebook
+
+    run_cli("answer", repo, "MLSEC04-BP01", "done")
+    run_cli("answer", repo, "MLSEC03-BP01", "todo", "--owner", "sam")
+    run_cli("answer", repo / "model" / NOTEBOOKS[2], "MLSEC04-BP01", "partial")
+    report, lens = audit(repo), get_lens()
+    details = NotebookDetails(report)
+    inherited = report["workloads"][0]["answers"]
+    assert inherited and all(a["scope"] == "workload" for a in inherited.values())
+    for record in report["notebooks"]:
+        assert set(record) >= {"workload", "open"} and not {"applicable", "open_risks"} & set(record)
+        nb = details.detail(record)
+        fresh = notebook_result(record["path"], read_notebook(record["path"]), lens)
+        expected = judged(fresh, {**inherited, **fresh["answers"]}, lens)
+        assert (nb["applicable"], nb["open_risks"]) == (expected["applicable"], expected["open_risks"])
+        assert {pid: a["scope"] for pid, a in nb["answers"].items()} == {
+            pid: a["scope"] for pid, a in expected["answers"].items()}
+        high = sum(1 for r in nb["open_risks"] if r["risk"] == "high")
+        assert record["open"] == {"high": high, "medium": len(nb["open_risks"]) - high}
+
+
 def test_the_weakest_notebook_decides_the_workload_status(repo):
     run_cli("answer", repo, "MLSEC04-BP01", "done")
     assert practice(audit(repo), "MLSEC04-BP01")["status"] == "done"
     run_cli("answer", repo / "model" / NOTEBOOKS[2], "MLSEC04-BP01", "todo")
     found = practice(audit(repo), "MLSEC04-BP01")
     assert (found["status"], found["scope"], found["risk"]) == ("todo", "notebook", "high")
-    assert [Path(p).name for p in found["notebooks"]] == [NOTEBOOKS[1], NOTEBOOKS[2]]
+    assert found["notebooks"] == 2  # the two model notebooks: the data one has no Model development phase
 
 
 def test_overdue_answers_are_flagged(repo):

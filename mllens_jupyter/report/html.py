@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .base import (
     Report,
+    answered_count,
     applicable_rows,
     percent,
     phase_names,
@@ -92,14 +93,14 @@ def heatmap(report: dict) -> dict:
 
 
 def notebook_view(report: dict, nb: dict) -> dict:
-    high = [r for r in nb["open_risks"] if r["risk"] == "high"]
+    """What the template shows of one notebook record (`nb` with its details derived)."""
     return {
         "nb": nb,
         "coverage": percent(nb["coverage"]),
         "bar": round((nb["coverage"] or 0) * 100),
-        "high": len(high),
-        "medium": len(nb["open_risks"]) - len(high),
-        "answered": len(nb["applicable"]) - nb["by_status"]["unanswered"],
+        "high": nb["open"]["high"],
+        "medium": nb["open"]["medium"],
+        "answered": answered_count(nb),
         "rows": list(applicable_rows(report, nb)),
     }
 
@@ -111,7 +112,9 @@ class HtmlReport(Report):
     description = "one self-contained HTML page with a phase x pillar heatmap"
 
     def render(self, report: dict) -> str:
-        template = _environment().get_template("audit.html.j2")
+        from ..audit import NotebookDetails
+
+        template, details = _environment().get_template("audit.html.j2"), NotebookDetails(report)
         return template.render(
             report=report,
             summary=report["summary"],
@@ -120,7 +123,7 @@ class HtmlReport(Report):
             phases=phase_names(report),
             pillars=pillar_names(report),
             top=[(item, practice_info(report, item["practice"])) for item in report["top_high_risks"]],
-            notebooks=(notebook_view(report, nb) for nb in report["notebooks"]),
+            notebooks=(notebook_view(report, details.detail(nb)) for nb in report["notebooks"]),
             percent=percent,
             safe_url=safe_url,
             practice=lambda pid: practice_info(report, pid),

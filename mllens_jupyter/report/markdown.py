@@ -13,6 +13,8 @@ from ..escaping import visible
 from .base import (
     RISK_ORDER,
     Report,
+    answered_count,
+    applicable_count,
     one_line,
     percent,
     phase_names,
@@ -135,11 +137,9 @@ class MarkdownReport(Report):
             return []
         rows = []
         for nb in report["notebooks"]:
-            high = sum(1 for r in nb["open_risks"] if r["risk"] == "high")
-            answered = len(nb["applicable"]) - nb["by_status"]["unanswered"]
             rows.append([
                 escape(nb["path"]), ", ".join(nb["phases"]) or "-", percent(nb["coverage"]),
-                str(high), str(len(nb["open_risks"]) - high), f"{answered}/{len(nb['applicable'])}",
+                str(nb["open"]["high"]), str(nb["open"]["medium"]), f"{answered_count(nb)}/{applicable_count(nb)}",
             ])
         header = ["Notebook", "Phases", "Coverage", "High", "Medium", "Answered"]
         summary = f"<details><summary>Notebooks ({len(rows)})</summary>"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..escaping import visible
 from .base import (
     Report,
+    answered_count,
+    applicable_count,
     one_line,
     percent,
     phase_names,
@@ -90,11 +92,9 @@ class TableReport(Report):
             return "No notebook found."
         lines = [f"  {'coverage':>8} {'high':>5} {'medium':>6} {'answered':>9}  notebook  [phases]"]
         for nb in report["notebooks"]:
-            high = sum(1 for r in nb["open_risks"] if r["risk"] == "high")
-            answered = len(nb["applicable"]) - nb["by_status"]["unanswered"]
             lines.append(
-                f"  {percent(nb['coverage']):>8} {high:>5} {len(nb['open_risks']) - high:>6} "
-                f"{answered:>4}/{len(nb['applicable']):<4}  {one_line(nb['path'])}  [{', '.join(nb['phases'])}]"
+                f"  {percent(nb['coverage']):>8} {nb['open']['high']:>5} {nb['open']['medium']:>6} "
+                f"{answered_count(nb):>4}/{applicable_count(nb):<4}  {one_line(nb['path'])}  [{', '.join(nb['phases'])}]"
             )
         return "Notebooks:\n" + "\n".join(lines)
 
