@@ -277,6 +277,46 @@ def test_markdown_escapes_notebook_strings_and_keeps_tables_whole(audited):
     assert "❌ UNREADABLE: 1 file(s)" in text
 
 
+def large(report: dict, copies: int) -> dict:
+    """`report` as if its notebooks (and unreadable files) were there `copies` times over."""
+    notebooks = [{**nb, "path": f"copy{i}/{nb['path']}"} for i in range(copies) for nb in report["notebooks"]]
+    unreadable = [{**u, "path": f"copy{i}/{u['path']}"} for i in range(copies) for u in report["unreadable"]]
+    return {**report, "notebooks": notebooks, "unreadable": unreadable,
+            "no_answers": [nb["path"] for nb in notebooks if not nb["answers"]]}
+
+
+@pytest.mark.parametrize("copies", [1, 40, 3000])
+def test_markdown_fits_a_pull_request_comment_whatever_the_size_worst_notebooks_first(audited, copies):
+    _, report = audited
+    big = large(report, copies)
+    text = render(big, "markdown")
+    assert len(text) <= 60_000
+    rows = re.findall(r"^\| (\S.*?) \| .* \| \d+% \| (\d+) \| (\d+) \| \d+/\d+ \|$", text, flags=re.M)
+    opened = [(-int(high), -int(medium)) for _, high, medium in rows]
+    assert rows and opened == sorted(opened)
+    worst = max(big["notebooks"], key=lambda nb: (nb["open"]["high"], nb["open"]["medium"]))
+    assert rows[0][1:] == (str(worst["open"]["high"]), str(worst["open"]["medium"]))
+    left = len(big["notebooks"]) - len(rows)
+    assert (f"and {left} more notebooks: the full report lists them all" in text) == (left > 0)
+    assert (left > 0) == (copies == 3000)
+    assert "❌ UNREADABLE" in text.split("###")[0]  # the verdict stays in the summary
+
+
+def test_markdown_with_a_baseline_is_a_change_report_new_risks_first(audited):
+    _, report = audited
+    practice = next(iter(report["lens"]["practices"]))
+    changes = [{"workload": "w", "id": practice, "risk": "medium", "change": "resolved", "notebooks": []},
+               *({"workload": f"w{i}", "id": practice, "risk": "high", "change": "new", "notebooks": ["a.ipynb"]}
+                 for i in range(2000))]
+    text = render({**report, "baseline": {"name": "v1", "new": [practice], "resolved": [practice],
+                                          "changes": changes}}, "markdown")
+    assert len(text) <= 60_000
+    assert text.startswith("## ML Lens audit: changes since v1")
+    assert text.split("###")[1].startswith(" Since v1: 1 new, 1 resolved")
+    assert "| new | " in text.split("###")[1]
+    assert re.search(r"^and \d+ more changes: the full report", text, flags=re.M)
+
+
 def test_table_names_notebooks_risks_and_problems_on_plain_lines(audited, tmp_path):
     _, report = audited
     text = render(report, "table")

@@ -90,6 +90,24 @@ def applicable_rows(report: dict, notebook: dict) -> Iterator[tuple[str, dict, s
 
 
 RISK_ORDER = {"high": 0, "medium": 1, None: 2}
+NOTEBOOK_ORDERS = ("risk", "path", "coverage")
+
+
+def worst_notebook_key(nb: dict) -> tuple:
+    """Worst first: most open high risks, then most open medium ones, then lowest coverage, then path."""
+    coverage = nb["coverage"] if nb["coverage"] is not None else 2.0
+    return (-nb["open"]["high"], -nb["open"]["medium"], coverage, nb["path"])
+
+
+def sorted_notebooks(notebooks: list[dict], order: str = "risk") -> list[dict]:
+    """Notebook records in one of NOTEBOOK_ORDERS: `risk` worst first, `path`, or `coverage` lowest
+    first (worst first among equals; notebooks where nothing applies last)."""
+    if order == "path":
+        return sorted(notebooks, key=lambda nb: nb["path"])
+    if order == "coverage":
+        return sorted(notebooks, key=lambda nb: (nb["coverage"] if nb["coverage"] is not None else 2.0,
+                                                 worst_notebook_key(nb)))
+    return sorted(notebooks, key=worst_notebook_key)
 
 
 def workload_title(workload: dict) -> str:
