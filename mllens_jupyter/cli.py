@@ -373,8 +373,11 @@ class AuditCommand(BaseCommand):
     output = Unicode("", help="Write the report to this file (atomically, parent folders created) instead of stdout.").tag(
         config=True
     )
+    sort = Enum(["risk", "path", "coverage"], "risk", help="Order of the notebooks in the table: risk (worst "
+                "first: open high risks, then medium), path, or coverage (lowest first).").tag(config=True)
     aliases = {
         "format": "AuditCommand.format",
+        "sort": "AuditCommand.sort",
         "o": "AuditCommand.output",
         "output": "AuditCommand.output",
         "fail-on": "Auditor.fail_on",
@@ -396,6 +399,8 @@ class AuditCommand(BaseCommand):
         from .report import formats
 
         renderer = formats.get(self.format)()
+        if hasattr(renderer, "sort"):
+            renderer.sort = self.sort
         paths = self.args()
         lens = self.load_lens()
         auditor = self.auditor()
@@ -416,10 +421,10 @@ class AuditCommand(BaseCommand):
             raise UsageError(str(err).replace("an Auditor instance", "mllens audit")) from None
 
     def progress(self, auditor, paths: list[str]):
-        from .report.progress import Progress
+        from .report.progress import Progress, is_interactive
 
         total = None
-        if sys.stderr.isatty():
+        if is_interactive(sys.stderr):
             total = sum(1 for entry in auditor.entries(paths) if entry.kind == "notebook")
         return Progress(total)
 
