@@ -373,11 +373,14 @@ class AuditCommand(BaseCommand):
     output = Unicode("", help="Write the report to this file (atomically, parent folders created) instead of stdout.").tag(
         config=True
     )
+    link_base = Unicode("", help="In the HTML report, also link each notebook under this URL (a repository's web "
+                        "view at a commit, say), by its path as audited.").tag(config=True)
     sort = Enum(["risk", "path", "coverage"], "risk", help="Order of the notebooks in the table: risk (worst "
                 "first: open high risks, then medium), path, or coverage (lowest first).").tag(config=True)
     aliases = {
         "format": "AuditCommand.format",
         "sort": "AuditCommand.sort",
+        "link-base": "AuditCommand.link_base",
         "o": "AuditCommand.output",
         "output": "AuditCommand.output",
         "fail-on": "Auditor.fail_on",
@@ -399,8 +402,9 @@ class AuditCommand(BaseCommand):
         from .report import formats
 
         renderer = formats.get(self.format)()
-        if hasattr(renderer, "sort"):
-            renderer.sort = self.sort
+        for option in ("sort", "output", "link_base"):
+            if hasattr(renderer, option):
+                setattr(renderer, option, getattr(self, option))
         paths = self.args()
         lens = self.load_lens()
         auditor = self.auditor()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -280,16 +282,44 @@ def test_html_is_self_contained_and_notebook_strings_stay_text(audited):
     page = render(report, "html")
     parsed = parse_page(page)
     names = [tag for tag, _ in parsed.tags]
-    assert "script" not in names and "iframe" not in names and "link" not in names and "img" not in names
+    assert "iframe" not in names and "link" not in names and "img" not in names
+    scripts = [a for t, a in parsed.tags if t == "script"]
+    assert scripts == [{}]  # one inline script of the report's own, nothing loaded
     assert not [(t, a) for t, a in parsed.tags for key in a if key.startswith("on")]
     assert not [a for _, a in parsed.tags if (a.get("src") or "").startswith("http")]
-    assert all(a["href"].startswith("https://docs.aws.amazon.com/") for t, a in parsed.tags if t == "a")
+    hrefs = [a["href"] for t, a in parsed.tags if t == "a"]
+    assert all(h.startswith(("https://docs.aws.amazon.com/", "#")) or h.endswith(".ipynb") for h in hrefs), hrefs
+    assert not [h for h in hrefs if ":" in h and not h.startswith("https://docs.aws.amazon.com/")]
+    assert "we%7Cird%20%3Cb%3E%22quoted%22%3C/b%3E%20%26%20spaced/model%20%3Cv2%3E.ipynb" in "".join(hrefs)
     text = "".join(parsed.text)
     assert XSS_NOTE in text and XSS_KEY in text
-    assert "hints in the code: cell 1: imports" in text
+    assert re.search(r"hints in 1 notebooks\s*answered\.ipynb: cell 1: imports", text)
     assert ODD_FOLDER in text and "broken <i>.ipynb" in text and "invalid JSON" in text
     csp = [a for t, a in parsed.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert csp and "default-src 'none'" in csp[0]["content"]
+    script = re.search(r"<script>(.*?)</script>", page, flags=re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert csp[0]["content"].endswith(f"script-src 'sha256-{digest}'")  # that script only, by its hash
+
+
+def test_html_links_each_notebook_relative_to_the_report_and_under_link_base(audited):
+    root, _ = audited
+    target = root / "build" / "reports" / "audit.html"
+    result = run_cli("audit", ".", "--format", "html", "-o", target, "--link-base", "https://example.org/r/blob/abc/",
+                     cwd=root)
+    assert result.returncode == 3, result.stderr
+    hrefs = [a["href"] for t, a in parse_page(target.read_text()).tags if t == "a"]
+    assert "../../answered.ipynb" in hrefs and (target.parent / "../../answered.ipynb").is_file()
+    assert "https://example.org/r/blob/abc/answered.ipynb" in hrefs
+    assert not [h for h in hrefs if h.startswith("https://example.org") and "broken" in h]  # unreadable: no row
+
+
+def test_html_heatmap_tells_hints_without_answers_from_nothing_at_all(audited):
+    _, report = audited
+    page = render(report, "html")
+    fills = {a["fill"] for t, a in parse_page(page).tags if t == "rect"}
+    assert "#9ecae1" in fills  # monitoring: no answer yet, but the code hints at a practice
+    assert "no answers · hints for 1" in page and "no answers, no hints" in page
 
 
 def test_html_heatmap_is_inline_svg_with_a_cell_per_phase_and_pillar(audited):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -99,6 +100,16 @@ def test_each_notebook_record_derives_its_effective_answers_and_risks_as_the_aud
             pid: a["scope"] for pid, a in expected["answers"].items()}
         high = sum(1 for r in nb["open_risks"] if r["risk"] == "high")
         assert record["open"] == {"high": high, "medium": len(nb["open_risks"]) - high}
+
+
+def test_the_html_report_draws_the_trend_across_milestones(repo):
+    assert run_cli("review", "milestone", "v1", repo).returncode == 0
+    run_cli("answer", repo, "MLSEC03-BP01", "done")
+    page = run_cli("audit", repo, "--format", "html").stdout
+    assert page.count("<polyline") == 2 and ">v1</text>" in page and ">now</text>" in page
+    assert re.search(r"v1 \d{4}-\d\d-\d\d: (\d+) high", page)
+    before = int(re.search(r"v1 \d{4}-\d\d-\d\d: (\d+) high", page).group(1))
+    assert f"now : {before - 1} high" in page
 
 
 def test_the_weakest_notebook_decides_the_workload_status(repo):

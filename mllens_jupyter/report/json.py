@@ -15,7 +15,7 @@ report of any size never exists whole as text. In short:
 - `workloads`: one object per review file (then the notebooks under none, `review` null): review, name,
   notebooks, `practices` [{id, phase, pillar, risk, risk_if_absent, status, scope, owner, due, overdue,
   notebooks (a count)}] for the practices that apply to it, `open` {high, medium} counting practices, `overdue`,
-  `answers` recorded for the workload (which its notebooks inherit);
+  `answers` recorded for the workload (which its notebooks inherit), `milestones` [{name, date, summary}];
 - `baseline` (with --baseline): name, `new` and `resolved` practice ids, `changes` in detail;
 - `matrix`: {phase: {pillar: {practices, applicable, covered, coverage, open_high, open_medium}}};
 - `top_high_risks`: [{practice, notebooks}], most frequent open high risks first;
