@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab audit test bench install clean
+.PHONY: lab audit test bench install clean report-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: install
 ## Speed and accuracy measurements; each prints its figure against a baseline of the same run.
 bench: install
 	for script in benchmarks/*.py; do $(BIN)/python "$$script" || exit 1; done
+
+## The README's screenshot of the HTML audit report of the shared corpora (docs/images/audit-report.png).
+report-screenshot: install
+	$(BIN)/python docs/report_screenshot.py
 
 clean:
 	rm -rf $(VENV) build dist mllens_jupyter/labextension labextension/lib labextension/node_modules
