@@ -18,10 +18,10 @@ risk at or above that level remains, else 0. (2, a usage error, is raised before
 
 Notebooks are read one at a time, in worker processes with `jobs` > 1, with at most a few batches of
 paths in flight, and the report is aggregated as results arrive. The report keeps aggregates and one
-compact record per notebook (`compact`): its phases, its own answers, counts and evidence; what the
-lens, the phases and the answers determine (applicable practices, effective answers, open risks) is
-derived again when a format needs it (`notebook_detail`). Memory grows with the number of notebooks
-by those records only, never by the notebooks' content.
+compact record per notebook (`records.compact`): its phases, its own answers, counts and evidence;
+what the lens, the phases and the answers determine (applicable practices, effective answers, open
+risks) is derived again when a format needs it (`records.NotebookDetails`). Memory grows with the
+number of notebooks by those records only, never by the notebooks' content.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from .review import load as load_review
 from .review import review_for, workload_answers
 from .status import resolve_answers
 from .walk import Entry, display_path, iter_entries
+from .records import compact
 from .workload import WorkloadTally, shown_path
 
 REPORT_VERSION = 3
@@ -309,61 +310,6 @@ def _lens_data(lens: Lens) -> dict:
             for p in lens.practices
         },
     }
-
-
-def compact(result: Result, own: dict[str, dict], workload: str | None) -> Result:
-    """A notebook's record in the report (`notebooks[]`): what the audit found there, its own
-    answers, counts and coverage; `notebook_detail` derives the rest."""
-    high = sum(1 for r in result["open_risks"] if r["risk"] == "high")
-    return {
-        "path": result["path"],
-        "workload": workload,
-        "cells": result["cells"],
-        "phases": result["phases"],
-        "phase_cells": result["phase_cells"],
-        "answers": own,
-        "by_status": result["by_status"],
-        "open": {"high": high, "medium": len(result["open_risks"]) - high},
-        "coverage": result["coverage"],
-        "evidence": result["evidence"],
-        "unknown_answers": result["unknown_answers"],
-        "metadata_problems": result["metadata_problems"],
-    }
-
-
-class NotebookDetails:
-    """Derives from a report what its compact notebook records leave out, as `judged` computed it
-    during the audit: the applicable practices (lens order), the effective answers with their scope
-    (the notebook's own over its workload's), and the open risks."""
-
-    def __init__(self, report: dict) -> None:
-        practices = report["lens"]["practices"]
-        self.risk_if_absent = {pid: info["risk_if_absent"] for pid, info in practices.items()}
-        self.by_phase: dict[str, list[str]] = {}
-        for pid, info in practices.items():
-            self.by_phase.setdefault(info["phase"], []).append(pid)
-        self.order = {pid: i for i, pid in enumerate(practices)}
-        self.inherited = {w["review"]: w.get("answers") or {} for w in report.get("workloads", ())}
-
-    def applicable(self, nb: Result) -> list[str]:
-        found = [pid for phase in nb["phases"] for pid in self.by_phase.get(phase, ())]
-        return sorted(found, key=self.order.__getitem__)
-
-    def answers(self, nb: Result) -> dict[str, dict]:
-        inherited = self.inherited.get(nb.get("workload"))
-        return effective_answers(nb["answers"], inherited) if inherited else nb["answers"]
-
-    def detail(self, nb: Result) -> Result:
-        """`nb` with `applicable`, effective `answers` and `open_risks` [{practice, risk, status}]."""
-        answers, applicable = self.answers(nb), self.applicable(nb)
-        risks = ((pid, open_risk(self.risk_if_absent[pid], answers.get(pid))) for pid in applicable)
-        opened = [{"practice": pid, "risk": risk, "status": _status(answers.get(pid))} for pid, risk in risks if risk]
-        return {**nb, "applicable": applicable, "answers": answers, "open_risks": opened}
-
-
-def notebook_detail(report: dict, nb: Result) -> Result:
-    """One notebook record of `report` with everything `NotebookDetails.detail` derives."""
-    return NotebookDetails(report).detail(nb)
 
 
 class ReportBuilder:

@@ -16,7 +16,8 @@ import pytest
 from jsonschema import Draft4Validator, Draft7Validator
 
 from mllens_jupyter import report as report_package
-from mllens_jupyter.audit import Auditor, NotebookDetails
+from mllens_jupyter.audit import Auditor
+from mllens_jupyter.records import NotebookDetails
 from mllens_jupyter.errors import UsageError
 from mllens_jupyter.lens import get_lens
 from mllens_jupyter.paths import schema_path
@@ -87,47 +88,6 @@ class CsvReport(Report):
 
     def render(self, report: dict) -> str:
         return "path\n" + "".join(nb["path"] + "\n" for nb in report["notebooks"])
-
-
-@pytest.fixture(scope="module")
-def sortable(tmp_path_factory) -> Path:
-    """Four notebooks whose order by path, by open risks and by coverage all differ."""
-    root = tmp_path_factory.mktemp("sortable")
-    goal = [p.id for p in get_lens().practices if p.phase == "business_goal"]
-    write(root / "a.ipynb", lens_notebook(["business_goal"], {pid: answer("done") for pid in goal[:3]}))
-    write(root / "b.ipynb", lens_notebook(["business_goal", "model_development", "deployment"]))
-    write(root / "c.ipynb", lens_notebook(["monitoring"]))
-    write(root / "d.ipynb", lens_notebook(["business_goal", "model_development"], {goal[0]: answer("done")}))
-    return root
-
-
-def table_rows(text: str) -> list[tuple[float, int, int, str]]:
-    """(coverage, high, medium, path) of each notebook line of the table."""
-    found = re.findall(r"^ +(\d+%|-) +(\d+) +(\d+) +\d+/\d+ +(.*?)  \[", text, flags=re.M)
-    return [(float(c.rstrip("%")) if c != "-" else 200.0, int(h), int(m), p) for c, h, m, p in found]
-
-
-@pytest.mark.parametrize("order, key", [
-    ("risk", lambda row: (-row[1], -row[2], row[0])),
-    ("path", lambda row: row[3]),
-    ("coverage", lambda row: row[0]),
-])
-def test_table_lists_notebooks_worst_first_or_as_sorted(sortable, order, key):
-    root = sortable
-    args = ("audit", root, "--format", "table") + (("--sort", order) if order != "risk" else ())
-    rows = table_rows(run_cli(*args).stdout)
-    assert len(rows) == 4 and rows == sorted(rows, key=key)
-    assert len({r[1:3] for r in rows}) > 1 or order != "risk"
-
-
-def test_table_ends_with_one_summary_line_for_a_ci_log(audited):
-    root, _ = audited
-    result = run_cli("audit", root, "--sort", "coverage")
-    last = result.stdout.splitlines()[-1]
-    assert re.fullmatch(r"mllens audit: 2 notebooks, coverage \d+%, open risks \d+ high \d+ medium: "
-                        r"UNREADABLE: 1 file\(s\) could not be audited \(exit 3\)", last)
-    assert len(last) <= 150
-    assert run_cli("audit", root, "--sort", "size").returncode == 2
 
 
 @pytest.mark.parametrize("name", list(BUILTIN))

@@ -80,7 +80,8 @@ def test_the_audit_counts_each_practice_once_per_workload(repo):
 
 
 def test_each_notebook_record_derives_its_effective_answers_and_risks_as_the_audit_judged_them(repo):
-    from mllens_jupyter.audit import NotebookDetails, judged, notebook_result
+    from mllens_jupyter.audit import judged, notebook_result
+    from mllens_jupyter.records import NotebookDetails
     from mllens_jupyter.notebook import read_notebook
 
     run_cli("answer", repo, "MLSEC04-BP01", "done")

@@ -250,7 +250,7 @@ def by_risk_and_status(risks: tuple) -> list[tuple[tuple[str, str], list[str]]]:
 
 def folders(report: dict, links: Links, profiles: Profiles, ids: dict[str, str]) -> list[dict]:
     """The notebooks by folder (folders in path order, notebooks worst first in each)."""
-    from ..audit import NotebookDetails
+    from ..records import NotebookDetails
 
     details, names = NotebookDetails(report), phase_names(report)
     grouped: dict[str, list[dict]] = defaultdict(list)

@@ -53,7 +53,7 @@ class JunitReport(Report):
 
     def write(self, report: dict, stream: TextIO) -> None:
         """The root's counts first (they follow from the notebooks' counts), then one suite at a time."""
-        from ..audit import NotebookDetails
+        from ..records import NotebookDetails
 
         failing = RANK[report["gate"]["fail_on"] or "high"]
         root = ET.Element("testsuites", name="mllens audit")

@@ -134,7 +134,7 @@ class SarifReport(Report):
 
     def risk_results(self, report: dict, index: dict[str, int], room: dict[str, int]) -> Iterator[dict]:
         """One result per open risk, notebook by notebook, at most `room[level]` of each level."""
-        from ..audit import NotebookDetails
+        from ..records import NotebookDetails
 
         details, left = NotebookDetails(report), dict(room)
         for record in report["notebooks"]:
