@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCREENSHOT_TESTS := follows_the_cell_and_records or widget_answer_reaches
 
-.PHONY: lab audit test screenshots bench install clean
+.PHONY: lab audit test screenshots report-screenshot bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ screenshots: install
 ## Speed and accuracy measurements; each prints its figure against a baseline of the same run.
 bench: install
 	for script in benchmarks/*.py; do $(BIN)/python "$$script" || exit 1; done
+
+## The README's screenshot of the HTML audit report of the shared corpora (docs/images/audit-report.png).
+report-screenshot: install
+	$(BIN)/python docs/report_screenshot.py
 
 clean:
 	rm -rf $(VENV) build dist mllens_jupyter/labextension labextension/lib labextension/node_modules

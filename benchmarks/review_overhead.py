@@ -54,7 +54,7 @@ def timed_audit(path: str, lens) -> tuple[float, dict]:
     start = time.perf_counter()
     report = Auditor(jobs=1).run([path], lens)
     seconds = time.perf_counter() - start
-    per_notebook = sum(1 for nb in report["notebooks"] for r in nb["open_risks"] if r["risk"] == "high")
+    per_notebook = sum(nb["open"]["high"] for nb in report["notebooks"])
     return seconds, {"notebooks": report["summary"]["notebooks"], "workload_high": report["summary"]["open_high"],
                      "notebook_high": per_notebook}
 

@@ -1,5 +1,5 @@
 """Audit notebooks against a lens: answers recorded in each notebook joined with the phases inferred
-from its cells, aggregated into one report of plain data (see `schemas/audit-report.v2.schema.json`).
+from its cells, aggregated into one report of plain data (see `schemas/audit-report.v3.schema.json`).
 
 Definitions used throughout the report:
 
@@ -17,9 +17,11 @@ unreadable (CI must notice a notebook it could not check), else 1 when `fail_on`
 risk at or above that level remains, else 0. (2, a usage error, is raised before any audit starts.)
 
 Notebooks are read one at a time, in worker processes with `jobs` > 1, with at most a few batches of
-paths in flight; each result is a small dict (a few KB: ids, counts, notes) and the report is
-aggregated as results arrive, so memory grows with the number of notebooks by their result rows only,
-never by the notebooks' content.
+paths in flight, and the report is aggregated as results arrive. The report keeps aggregates and one
+compact record per notebook (`records.compact`): its phases, its own answers, counts and evidence;
+what the lens, the phases and the answers determine (applicable practices, effective answers, open
+risks) is derived again when a format needs it (`records.NotebookDetails`). Memory grows with the
+number of notebooks by those records only, never by the notebooks' content.
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ from .review import load as load_review
 from .review import review_for, workload_answers
 from .answers import resolve_answers
 from .walk import Entry, display_path, iter_entries
-from .workload import WorkloadTally
+from .records import compact
+from .workload import WorkloadTally, shown_path
 
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 UNANSWERED = "unanswered"
 COUNTED_STATUSES = (*STATUSES, UNANSWERED)
 WEIGHTS = {"done": 1.0, "not_applicable": 1.0, "partial": 0.5}
@@ -303,28 +306,42 @@ class ReportBuilder:
         self.lens, self.paths, self.fail_on = lens, [display_path(p) for p in paths], fail_on
         self.review, self.baseline = review, baseline
         self.tallies: dict[Path | None, WorkloadTally] = {}
+        self.workload_keys: dict[Path | None, str | None] = {}
         self.notebooks: list[Result] = []
+        self.no_answers: list[str] = []
         self.unreadable: list[dict] = []
         self.skipped: list[dict] = []
         self.excluded = 0
         self.high_risks: Counter[str] = Counter()
         self.cells = {(ph.id, pi.id): Counter() for ph in lens.phases for pi in lens.pillars}
         self.phase_notebooks: Counter[str] = Counter()
+        self.by_status: Counter[str] = Counter()
         self.ids = {p.id: p.id for p in lens.practices}
+        self.shared: dict[Any, Any] = {}
         self.cell_of = {p.id: self.cells[(p.phase, p.pillar)] for p in lens.practices}
 
     def add(self, result: Result) -> None:
-        tally = self._tally(result["path"])
+        found = review_for(result["path"], self.review)
+        tally = self._tally(found)
         result["path"] = display_path(result["path"])
         if result.get("unreadable"):
             self.unreadable.append({"path": result["path"], "reason": result["reason"]})
             return
+        own = result["answers"]
         if tally.answers:
-            result = judged(result, effective_answers(result["answers"], _answers(tally.answers, "workload")), self.lens)
+            result = judged(result, effective_answers(own, _answers(tally.answers, "workload")), self.lens)
+        result["applicable"] = [self.ids.get(pid, pid) for pid in result["applicable"]]
         tally.add(result)
-        self.notebooks.append(self._shared_strings(result))
+        self._count(result)
+        self.notebooks.append(self._shared(compact(result, own, self.workload_keys[found])))
+
+    def _count(self, result: Result) -> None:
+        """The aggregates: phases, statuses, the phase x pillar cells, the most frequent high risks."""
         self.phase_notebooks.update(result["phases"])
+        self.by_status.update(result["by_status"])
         answers = result["answers"]
+        if not answers:
+            self.no_answers.append(result["path"])
         for pid in result["applicable"]:
             cell = self._cell(pid)
             cell["applicable"] += 1
@@ -334,18 +351,20 @@ class ReportBuilder:
             if risk["risk"] == "high":
                 self.high_risks[self.ids.get(risk["practice"]) or self.lens.practice(risk["practice"]).id] += 1
 
-    def _tally(self, path: str) -> WorkloadTally:
+    def _tally(self, found: Path | None) -> WorkloadTally:
         """The workload a notebook belongs to: its review file's, or the unreviewed group."""
-        found = review_for(path, self.review)
         if found not in self.tallies:
             review = load_review(found, self.lens) if found else None
             self.tallies[found] = WorkloadTally(self.lens, found, review, workload_answers(review, self.lens))
+            self.workload_keys[found] = shown_path(found) if found else None
         return self.tallies[found]
 
     def workloads(self) -> list[dict]:
-        """Each workload's section, reviewed ones by path, the unreviewed group last."""
+        """Each workload's section, reviewed ones by path, the unreviewed group last; with the answers
+        recorded for the workload, which its notebooks inherit."""
         tallies = sorted(self.tallies.items(), key=lambda item: (item[0] is None, str(item[0])))
-        return [tally.finish() for _, tally in tallies if tally.notebooks]
+        return [{**tally.finish(), "answers": _answers(tally.answers, "workload")}
+                for _, tally in tallies if tally.notebooks]
 
     def _cell(self, pid: str) -> Counter:
         """The phase x pillar counters of a practice."""
@@ -355,17 +374,16 @@ class ReportBuilder:
             cell = self.cells[(practice.phase, practice.pillar)]
         return cell
 
-    def _shared_strings(self, result: Result) -> Result:
-        """The result with practice ids, risks and statuses as shared strings (results from workers
-        arrive with copies of their own; there are tens of them per notebook)."""
-        ids = self.ids
-        result["applicable"] = [ids.get(pid, pid) for pid in result["applicable"]]
-        result["open_risks"] = [
-            {"practice": ids.get(r["practice"], r["practice"]), "risk": sys.intern(r["risk"]),
-             "status": sys.intern(r["status"])}
-            for r in result["open_risks"]
-        ]
-        return result
+    def _shared(self, record: Result) -> Result:
+        """The record with its phases and status counts shared with every record that has the same
+        (results from workers arrive with copies of their own)."""
+        shared = self.shared
+        record["phases"] = shared.setdefault(tuple(record["phases"]), record["phases"])
+        counts = record["by_status"]
+        record["by_status"] = shared.setdefault(tuple(counts.values()), counts)
+        opened = record["open"]
+        record["open"] = shared.setdefault(("open", opened["high"], opened["medium"]), opened)
+        return record
 
     def note(self, entry: Entry) -> None:
         if entry.kind == "excluded":
@@ -399,9 +417,7 @@ class ReportBuilder:
         return [{"practice": pid, "notebooks": count} for pid, count in ranked[:TOP_RISKS]]
 
     def summary(self, workloads: list[dict]) -> dict:
-        by_status = Counter()
-        for result in self.notebooks:
-            by_status.update(result["by_status"])
+        by_status = self.by_status
         open_risks = Counter(p["risk"] for w in workloads for p in w["practices"] if p["risk"])
         return {
             "workloads": len(workloads),
@@ -409,8 +425,8 @@ class ReportBuilder:
             "unreadable": len(self.unreadable),
             "skipped": len(self.skipped),
             "excluded": self.excluded,
-            "with_answers": sum(1 for r in self.notebooks if r["answers"]),
-            "applicable": sum(len(r["applicable"]) for r in self.notebooks),
+            "with_answers": len(self.notebooks) - len(self.no_answers),
+            "applicable": sum(by_status.values()),
             "by_status": {status: by_status.get(status, 0) for status in COUNTED_STATUSES},
             "open_high": open_risks.get("high", 0),
             "open_medium": open_risks.get("medium", 0),
@@ -429,9 +445,10 @@ class ReportBuilder:
         return {"fail_on": self.fail_on, "failing_notebooks": len(failing), "exit_code": code}
 
     def finish(self) -> dict:
-        """The report (plain data; keys documented in `schemas/audit-report.v2.schema.json`)."""
+        """The report (plain data; keys documented in `schemas/audit-report.v3.schema.json`)."""
         workloads = self.workloads()
         changes = self.baseline.compare(workloads) if self.baseline else None
+        workloads = [_counted(w) for w in workloads]
         report = {
             "report_version": REPORT_VERSION,
             "tool": {"name": "mllens", "version": __version__},
@@ -442,7 +459,7 @@ class ReportBuilder:
             "workloads": workloads,
             "matrix": self.matrix(),
             "top_high_risks": self.top_high_risks(),
-            "no_answers": [r["path"] for r in self.notebooks if not r["answers"]],
+            "no_answers": self.no_answers,
             "notebooks": self.notebooks,
             "unreadable": sorted(self.unreadable, key=lambda u: u["path"]),
             "skipped": sorted(self.skipped, key=lambda s: s["path"]),
@@ -452,8 +469,16 @@ class ReportBuilder:
         return report
 
 
-def _fails(result: Result, fail_on: str | None) -> bool:
-    return any(_at_least(r["risk"], fail_on) for r in result["open_risks"])
+def _counted(workload: dict) -> dict:
+    """A workload's section with, for each practice, how many of its notebooks it applies to (which
+    ones follows from their records' phases)."""
+    return {**workload, "practices": [{**p, "notebooks": len(p["notebooks"])} for p in workload["practices"]]}
+
+
+def _fails(record: Result, fail_on: str | None) -> bool:
+    """Whether a notebook's record has an open risk at or above `fail_on`."""
+    opened = record["open"]
+    return bool(fail_on) and (opened["high"] > 0 or (fail_on == "medium" and opened["medium"] > 0))
 
 
 def _at_least(risk: str, fail_on: str | None) -> bool:

@@ -455,8 +455,14 @@ class AuditCommand(BaseCommand):
     output = Unicode("", help="Write the report to this file (atomically, parent folders created) instead of stdout.").tag(
         config=True
     )
+    link_base = Unicode("", help="In the HTML report, also link each notebook under this URL (a repository's web "
+                        "view at a commit, say), by its path as audited.").tag(config=True)
+    sort = Enum(["risk", "path", "coverage"], "risk", help="Order of the notebooks in the table: risk (worst "
+                "first: open high risks, then medium), path, or coverage (lowest first).").tag(config=True)
     aliases = {
         "format": "AuditCommand.format",
+        "sort": "AuditCommand.sort",
+        "link-base": "AuditCommand.link_base",
         "o": "AuditCommand.output",
         "output": "AuditCommand.output",
         "fail-on": "Auditor.fail_on",
@@ -478,13 +484,16 @@ class AuditCommand(BaseCommand):
         from .report import formats
 
         renderer = formats.get(self.format)()
+        for option in ("sort", "output", "link_base"):
+            if hasattr(renderer, option):
+                setattr(renderer, option, getattr(self, option))
         paths = self.args()
         lens = self.load_lens()
         auditor = self.auditor()
         progress = self.progress(auditor, paths)
         report = auditor.run(paths, lens, on_result=progress.step)
         progress.close()
-        self.emit(renderer.render(report), report)
+        self.emit(renderer, report)
         return report["gate"]["exit_code"]
 
     def auditor(self):
@@ -498,17 +507,17 @@ class AuditCommand(BaseCommand):
             raise UsageError(plain_usage_error(err)) from None
 
     def progress(self, auditor, paths: list[str]):
-        from .report.progress import Progress
+        from .report.progress import Progress, is_interactive
 
         total = None
-        if sys.stderr.isatty():
+        if is_interactive(sys.stderr):
             total = sum(1 for entry in auditor.entries(paths) if entry.kind == "notebook")
         return Progress(total)
 
-    def emit(self, text: str, report: dict) -> None:
-        from .report.output import write_report
+    def emit(self, renderer, report: dict) -> None:
+        from .report.output import stream_report
 
-        write_report(text, self.output)
+        stream_report(renderer, report, self.output)
         if self.output:
             summary = report["summary"]
             say(

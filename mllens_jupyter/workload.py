@@ -29,6 +29,8 @@ class WorkloadTally:
                  answers: Mapping[str, dict]) -> None:
         self.lens, self.review_file, self.answers = lens, review_file, answers
         self.name = ((review or {}).get("workload") or {}).get("name") or UNREVIEWED
+        self.milestones = [{"name": m["name"], "date": str(m.get("date") or ""), "summary": dict(m.get("summary") or {})}
+                           for m in (review or {}).get("milestones") or ()]
         self.notebooks: list[str] = []
         self.applies: dict[str, list[str]] = {}
         self.weakest: dict[str, Mapping | None] = {}
@@ -78,6 +80,7 @@ class WorkloadTally:
             "practices": practices,
             "open": {level: sum(1 for p in practices if p["risk"] == level) for level in ("high", "medium")},
             "overdue": [p["id"] for p in practices if p["overdue"]],
+            "milestones": self.milestones,
         }
 
 

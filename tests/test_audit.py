@@ -321,7 +321,7 @@ def test_output_file_is_written_with_its_folders_and_stdout_stays_empty(risky_tr
 
 def test_json_format_prints_exactly_one_document(risky_tree):
     result = run_cli("audit", risky_tree, "--format", "json")
-    assert json.loads(result.stdout)["report_version"] == 2
+    assert json.loads(result.stdout)["report_version"] == 3
     assert result.stderr == ""
 
 
@@ -460,7 +460,8 @@ class FakeTerminal:
         pass
 
 
-def test_progress_bar_only_on_a_terminal():
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
     terminal, pipe = FakeTerminal(True), FakeTerminal(False)
     for stream in (terminal, pipe):
         progress = Progress(total=4, stream=stream, delay=0)
@@ -470,6 +471,16 @@ def test_progress_bar_only_on_a_terminal():
         progress.close()
     assert "[" + "#" * 30 + "] 4/4 notebooks" in terminal.text and terminal.text.endswith("\r")
     assert pipe.text == ""
+
+
+@pytest.mark.parametrize("ci, drawn", [("true", False), ("1", False), ("false", True), ("", True)])
+def test_progress_bar_stays_quiet_in_ci(monkeypatch, ci, drawn):
+    monkeypatch.setenv("CI", ci)
+    terminal = FakeTerminal(True)
+    progress = Progress(total=2, stream=terminal, delay=0)
+    progress.step()
+    progress.close()
+    assert ("1/2 notebooks" in terminal.text) == drawn
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(risky_tree):

@@ -1,7 +1,8 @@
 """What every report format shares: the `Report` base class and small helpers over the audit data.
 
 A format is one class: `name`, a file `extension`, a `media_type`, and `render(report) -> str`, where
-`report` is the plain data that `audit.Auditor.run` returns (`schemas/audit-report.v2.schema.json`).
+`report` is the plain data that `audit.Auditor.run` returns (`schemas/audit-report.v3.schema.json`).
+A format that writes a long document overrides `write(report, stream)` to write it piece by piece.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
 
 from ..escaping import visible
 
@@ -27,6 +28,10 @@ class Report(ABC):
     @abstractmethod
     def render(self, report: dict) -> str:
         """The report as text in this format."""
+
+    def write(self, report: dict, stream: TextIO) -> None:
+        """Write the report in this format to `stream` (by default, all of `render` at once)."""
+        stream.write(self.render(report))
 
 
 def valid_unicode(text: str) -> str:
@@ -67,14 +72,42 @@ def status_of(notebook: dict, practice_id: str) -> str:
     return (notebook["answers"].get(practice_id) or {}).get("status", "unanswered")
 
 
+def applicable_count(notebook: dict) -> int:
+    """How many practices apply to a notebook (its counts by status add up to it)."""
+    return sum(notebook["by_status"].values())
+
+
+def answered_count(notebook: dict) -> int:
+    return applicable_count(notebook) - notebook["by_status"]["unanswered"]
+
+
 def applicable_rows(report: dict, notebook: dict) -> Iterator[tuple[str, dict, str, str | None]]:
-    """(practice id, its lens info, status, open risk or None) for every applicable practice."""
+    """(practice id, its lens info, status, open risk or None) for every applicable practice of a
+    notebook record with its details (`audit.NotebookDetails.detail`)."""
     risks = {r["practice"]: r["risk"] for r in notebook["open_risks"]}
     for pid in notebook["applicable"]:
         yield pid, practice_info(report, pid), status_of(notebook, pid), risks.get(pid)
 
 
 RISK_ORDER = {"high": 0, "medium": 1, None: 2}
+NOTEBOOK_ORDERS = ("risk", "path", "coverage")
+
+
+def worst_notebook_key(nb: dict) -> tuple:
+    """Worst first: most open high risks, then most open medium ones, then lowest coverage, then path."""
+    coverage = nb["coverage"] if nb["coverage"] is not None else 2.0
+    return (-nb["open"]["high"], -nb["open"]["medium"], coverage, nb["path"])
+
+
+def sorted_notebooks(notebooks: list[dict], order: str = "risk") -> list[dict]:
+    """Notebook records in one of NOTEBOOK_ORDERS: `risk` worst first, `path`, or `coverage` lowest
+    first (worst first among equals; notebooks where nothing applies last)."""
+    if order == "path":
+        return sorted(notebooks, key=lambda nb: nb["path"])
+    if order == "coverage":
+        return sorted(notebooks, key=lambda nb: (nb["coverage"] if nb["coverage"] is not None else 2.0,
+                                                 worst_notebook_key(nb)))
+    return sorted(notebooks, key=worst_notebook_key)
 
 
 def workload_title(workload: dict) -> str:

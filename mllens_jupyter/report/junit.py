@@ -3,15 +3,19 @@
 One `testsuite` per notebook, one `testcase` per applicable practice. An open risk at or above the
 failing level (`--fail-on`, high when not given) is a `failure`; other open risks pass with a note in
 `system-out`; `not_applicable` answers are `skipped`. Each unreadable file is a suite whose one
-testcase is an `error`. Suites and the root carry the tests/failures/errors/skipped counts.
+testcase is an `error`. Suites and the root carry the tests/failures/errors/skipped counts. Written
+one suite at a time.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
+from itertools import chain
+from typing import TextIO
 
-from .base import Report, applicable_rows
+from .base import Report, applicable_count, applicable_rows
 
 RANK = {"medium": 1, "high": 2}
 OUTCOMES = {"failure": "failures", "error": "errors", "skipped": "skipped"}
@@ -43,15 +47,40 @@ class JunitReport(Report):
     description = "JUnit XML for CI dashboards"
 
     def render(self, report: dict) -> str:
-        root = ET.Element("testsuites", name="mllens audit")
+        out = io.StringIO()
+        self.write(report, out)
+        return out.getvalue()
+
+    def write(self, report: dict, stream: TextIO) -> None:
+        """The root's counts first (they follow from the notebooks' counts), then one suite at a time."""
+        from ..records import NotebookDetails
+
         failing = RANK[report["gate"]["fail_on"] or "high"]
-        suites = [self.notebook_suite(report, nb, failing) for nb in report["notebooks"]]
-        suites += [self.unreadable_suite(item) for item in report["unreadable"]]
-        root.extend(suites)
-        totals = {key: sum(int(s.get(key, "0")) for s in suites) for key in ("tests", *OUTCOMES.values())}
-        _set_counts(root, totals)
-        ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        root = ET.Element("testsuites", name="mllens audit")
+        _set_counts(root, self.totals(report, failing))
+        stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not (report["notebooks"] or report["unreadable"]):
+            stream.write(ET.tostring(root, encoding="unicode") + "\n")
+            return
+        stream.write(ET.tostring(root, encoding="unicode").replace(" />", ">"))
+        details = NotebookDetails(report)
+        suites = chain((self.notebook_suite(report, details.detail(nb), failing) for nb in report["notebooks"]),
+                       (self.unreadable_suite(item) for item in report["unreadable"]))
+        for suite in suites:
+            ET.indent(suite, level=1)
+            stream.write("\n  " + ET.tostring(suite, encoding="unicode"))
+        stream.write("\n</testsuites>\n")
+
+    @staticmethod
+    def totals(report: dict, failing: int) -> dict[str, int]:
+        notebooks, unreadable = report["notebooks"], len(report["unreadable"])
+        failures = sum(nb["open"]["high"] + (nb["open"]["medium"] if failing == 1 else 0) for nb in notebooks)
+        return {
+            "tests": sum(applicable_count(nb) for nb in notebooks) + unreadable,
+            "failures": failures,
+            "errors": unreadable,
+            "skipped": sum(nb["by_status"]["not_applicable"] for nb in notebooks),
+        }
 
     def notebook_suite(self, report: dict, nb: dict, failing: int) -> ET.Element:
         path = xml_text(nb["path"])

@@ -1,7 +1,8 @@
 """The audit report as SARIF 2.1.0, so that code scanning annotates notebooks.
 
 - one rule per lens practice (`helpUri` = the practice's documentation), plus `mllens/unreadable`;
-- one result per open risk, located at the notebook file: level `error` for high, `warning` for medium;
+- one result per open risk, located at the notebook file: level `error` for high, `warning` for medium,
+  written one at a time;
 - one `error` result per unreadable file, also listed as a tool execution notification;
 - at most `max_results` results (GitHub code scanning rejects a run of more than 25,000): past it,
   unreadable files and high risks are kept first, and a notification says how many were left out;
@@ -10,12 +11,16 @@
 
 from __future__ import annotations
 
-import json
+import io
 import os
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import quote
 
 from .base import Report, practice_info
+from .json import Streamed, write_json
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://docs.aws.amazon.com/wellarchitected/latest/machine-learning-lens/machine-learning-lens.html"
@@ -69,29 +74,40 @@ class SarifReport(Report):
     max_results = 25_000
 
     def render(self, report: dict) -> str:
-        return json.dumps(self.document(report), indent=2, ensure_ascii=False) + "\n"
+        out = io.StringIO()
+        self.write(report, out)
+        return out.getvalue()
+
+    def write(self, report: dict, stream: TextIO) -> None:
+        write_json(self.document(report), stream)
+        stream.write("\n")
 
     def document(self, report: dict) -> dict:
+        """The SARIF log, its results `Streamed` (written one at a time)."""
         rule_ids = [*report["lens"]["practices"], UNREADABLE_RULE]
         index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-        results, left_out = self.results(report, index)
+        keep_high, keep_medium = self.room(report)
+        left_out = self.risk_count(report, "high") - keep_high + self.risk_count(report, "medium") - keep_medium
+        results = chain(self.risk_results(report, index, {"high": keep_high, "medium": keep_medium}),
+                        self.unreadable_results(report, index))
         run = {
             "tool": {"driver": self.driver(report, rule_ids)},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
             "invocations": [self.invocation(report, left_out)],
-            "results": results,
+            "results": Streamed(results),
         }
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
-    def results(self, report: dict, index: dict[str, int]) -> tuple[list[dict], int]:
-        """The results within `max_results` (unreadable files, then high risks first), and how many
-        were left out."""
-        risks, unreadable = self.risk_results(report, index), self.unreadable_results(report, index)
-        room = max(self.max_results - len(unreadable), 0)
-        if len(risks) <= room:
-            return [*risks, *unreadable], 0
-        kept = sorted(sorted(range(len(risks)), key=lambda i: risks[i]["level"] != "error")[:room])
-        return [*(risks[i] for i in kept), *unreadable], len(risks) - room
+    @staticmethod
+    def risk_count(report: dict, level: str) -> int:
+        return sum(nb["open"][level] for nb in report["notebooks"])
+
+    def room(self, report: dict) -> tuple[int, int]:
+        """How many high and medium risk results fit within `max_results` beside the unreadable
+        files (high risks first; within a level, in the order of the notebooks)."""
+        room = max(self.max_results - len(report["unreadable"]), 0)
+        high = min(self.risk_count(report, "high"), room)
+        return high, min(self.risk_count(report, "medium"), room - high)
 
     def driver(self, report: dict, rule_ids: list[str]) -> dict:
         return {
@@ -116,24 +132,34 @@ class SarifReport(Report):
             "toolExecutionNotifications": notifications,
         }
 
-    def risk_results(self, report: dict, index: dict[str, int]) -> list[dict]:
-        results = []
-        for nb in report["notebooks"]:
+    def risk_results(self, report: dict, index: dict[str, int], room: dict[str, int]) -> Iterator[dict]:
+        """One result per open risk, notebook by notebook, at most `room[level]` of each level."""
+        from ..records import NotebookDetails
+
+        details, left = NotebookDetails(report), dict(room)
+        for record in report["notebooks"]:
+            if not (record["open"]["high"] or record["open"]["medium"]):
+                continue
+            nb = details.detail(record)
             for risk in nb["open_risks"]:
-                info = practice_info(report, risk["practice"])
-                text = (
-                    f"Open {risk['risk']} risk: {risk['practice']} {info['title']} is {risk['status']} "
-                    f"in a notebook whose {info['phase']} phase is present."
-                )
-                results.append({
-                    "ruleId": risk["practice"],
-                    "ruleIndex": index[risk["practice"]],
-                    "level": LEVELS[risk["risk"]],
-                    "message": {"text": text},
-                    "locations": [_location(nb["path"])],
-                    "partialFingerprints": {"mllensPractice/v1": f"{nb['path']}:{risk['practice']}"},
-                })
-        return results
+                if left[risk["risk"]] > 0:
+                    left[risk["risk"]] -= 1
+                    yield self.risk_result(report, nb, risk, index)
+
+    def risk_result(self, report: dict, nb: dict, risk: dict, index: dict[str, int]) -> dict:
+        info = practice_info(report, risk["practice"])
+        text = (
+            f"Open {risk['risk']} risk: {risk['practice']} {info['title']} is {risk['status']} "
+            f"in a notebook whose {info['phase']} phase is present."
+        )
+        return {
+            "ruleId": risk["practice"],
+            "ruleIndex": index[risk["practice"]],
+            "level": LEVELS[risk["risk"]],
+            "message": {"text": text},
+            "locations": [_location(nb["path"])],
+            "partialFingerprints": {"mllensPractice/v1": f"{nb['path']}:{risk['practice']}"},
+        }
 
     def unreadable_results(self, report: dict, index: dict[str, int]) -> list[dict]:
         return [

@@ -1,11 +1,16 @@
-"""The audit report as plain text for a terminal: summary, phase x pillar coverage, top risks, notebooks."""
+"""The audit report as plain text for a terminal: summary, workloads, phase x pillar coverage, top
+risks, the notebooks (worst first unless `sort` says otherwise), problems, and a last line that sums
+it all up for a CI log."""
 
 from __future__ import annotations
 
 from ..escaping import visible
 from .base import (
     Report,
+    answered_count,
+    applicable_count,
     one_line,
+    sorted_notebooks,
     percent,
     phase_names,
     pillar_short,
@@ -25,6 +30,9 @@ class TableReport(Report):
     extension = ".txt"
     description = "plain text for the terminal"
 
+    def __init__(self, sort: str = "risk") -> None:
+        self.sort = sort
+
     def render(self, report: dict) -> str:
         sections = [
             self.header(report),
@@ -33,7 +41,7 @@ class TableReport(Report):
             self.top_risks(report),
             self.notebooks(report),
             self.problems(report),
-            verdict(report),
+            summary_line(report),
         ]
         return visible("\n\n".join(s for s in sections if s) + "\n")
 
@@ -89,14 +97,13 @@ class TableReport(Report):
         if not report["notebooks"]:
             return "No notebook found."
         lines = [f"  {'coverage':>8} {'high':>5} {'medium':>6} {'answered':>9}  notebook  [phases]"]
-        for nb in report["notebooks"]:
-            high = sum(1 for r in nb["open_risks"] if r["risk"] == "high")
-            answered = len(nb["applicable"]) - nb["by_status"]["unanswered"]
+        for nb in sorted_notebooks(report["notebooks"], self.sort):
             lines.append(
-                f"  {percent(nb['coverage']):>8} {high:>5} {len(nb['open_risks']) - high:>6} "
-                f"{answered:>4}/{len(nb['applicable']):<4}  {one_line(nb['path'])}  [{', '.join(nb['phases'])}]"
+                f"  {percent(nb['coverage']):>8} {nb['open']['high']:>5} {nb['open']['medium']:>6} "
+                f"{answered_count(nb):>4}/{applicable_count(nb):<4}  {one_line(nb['path'])}  [{', '.join(nb['phases'])}]"
             )
-        return "Notebooks:\n" + "\n".join(lines)
+        order = {"risk": "worst first", "path": "by path", "coverage": "lowest coverage first"}[self.sort]
+        return f"Notebooks ({order}):\n" + "\n".join(lines)
 
     def problems(self, report: dict) -> str:
         lines = []
@@ -105,3 +112,10 @@ class TableReport(Report):
                 lines.append(f"{title} ({len(items)}):")
                 lines += [f"  {one_line(i['path'])}: {one_line(i['reason'])}" for i in items]
         return "\n".join(lines)
+
+
+def summary_line(report: dict) -> str:
+    """The whole audit on one short line, the verdict last: what a CI log shows."""
+    summary = report["summary"]
+    return (f"mllens audit: {summary['notebooks']} notebooks, coverage {percent(summary['coverage'])}, open risks "
+            f"{summary['open_high']} high {summary['open_medium']} medium: {verdict(report)}")
