@@ -8,7 +8,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
-from ..answers import describe_errors, namespace_errors, resolve_answers
+from pathlib import Path
+
+from .. import review as reviews
+from ..answers import describe_errors, effective_answers, namespace_errors, resolve_answers
+from ..errors import MllensError
 from ..lens import Lens
 
 
@@ -31,6 +35,8 @@ class AnswerStore:
         self.delivery: dict[str, tuple[str, str]] = {}
         self.path: str | None = None
         self.pinned_phases: list[str] = []
+        self.workload_answers: dict[str, dict] = {}
+        self.review_file: str | None = None
         self.connection = WAITING
         self.connection_note = ""
         self.problem = ""
@@ -55,8 +61,25 @@ class AnswerStore:
                     merged[practice_id] = answer
             return merged
 
+    def effective(self) -> dict[str, dict]:
+        """The answers that apply, each with its scope: the notebook's and this kernel's over the
+        workload's (`answers.effective_answers`)."""
+        return effective_answers(self.answers(), self.workload_answers)
+
     def answer_of(self, practice_id: str) -> dict | None:
-        return self.answers().get(practice_id)
+        return self.effective().get(practice_id)
+
+    def load_workload(self, folder: str | Path) -> None:
+        """The answers of the workload's review file covering `folder` (a kernel runs in its notebook's
+        folder); a review file that cannot be read is reported as the panel's problem."""
+        found = reviews.review_for(Path(folder) / "notebook.ipynb")
+        try:
+            review = reviews.load(found, self.lens) if found else None
+        except MllensError as err:
+            self.problem = f"the workload's review file cannot be used: {err}"
+            return
+        self.workload_answers = reviews.workload_answers(review, self.lens)
+        self.review_file = str(found) if found else None
 
     def record(self, practice_id: str, answer: dict | None, delivery: str) -> None:
         """An answer given in this kernel, and where it stands (PENDING when sent to the notebook)."""

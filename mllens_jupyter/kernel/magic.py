@@ -6,6 +6,8 @@ Loading imports nothing heavy: the lens, inference and ipywidgets load on the fi
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,8 +107,10 @@ class MllensMagics(Magics):
             from .answer_store import AnswerStore
             from .comm import Connection, default_create_comm, start_thread_timer
 
+            store = AnswerStore(lens)
+            store.load_workload(os.getcwd())
             self.connections[lens.id] = Connection(
-                AnswerStore(lens), in_kernel=getattr(self.shell, "kernel", None) is not None,
+                store, in_kernel=getattr(self.shell, "kernel", None) is not None,
                 create_comm=self._create_comm or default_create_comm,
                 start_timer=self._start_timer or start_thread_timer, timeout=self.reply_timeout)
         return self.connections[lens.id]
@@ -170,7 +174,7 @@ class MllensMagics(Magics):
         store = self.connection(lens).store
         results, _, _ = self.infer(lens, self.cells())
         present = self.inference.phases_present(results, lens, store.pinned_phases)["phases"]
-        text = status_markdown(status_summary(lens, store.answers(), present), _where(store))
+        text = status_markdown(status_summary(lens, store.effective(), present), _where(store))
         display(MarkdownDisplay(text))
 
     # -- %mllens save PATH ----------------------------------------------------------------------
@@ -206,12 +210,14 @@ def _own_lines_out(source: object) -> str:
 def _where(store) -> str:
     from .answer_store import CONNECTED
 
+    inherited = (f" Answers not given in this notebook are inherited from the workload's review file "
+                 f"({store.review_file}).") if store.review_file else ""
     if store.connection == CONNECTED:
-        return f"Answers come from the notebook's metadata{f' ({store.path})' if store.path else ''}."
+        return f"Answers come from the notebook's metadata{f' ({store.path})' if store.path else ''}.{inherited}"
     unsaved = len(store.unsaved())
     kept = (f" {unsaved} answer{'s are' if unsaved != 1 else ' is'} kept in this kernel only: "
             "`%mllens save PATH` writes them to a notebook that is not open.") if unsaved else ""
-    return "No notebook is connected to this kernel (the `%mllens` panel connects in JupyterLab)." + kept
+    return "No notebook is connected to this kernel (the `%mllens` panel connects in JupyterLab)." + kept + inherited
 
 
 def _merged(namespace: dict | None, changes: dict[str, dict | None], lens) -> dict:

@@ -403,3 +403,22 @@ def test_the_kernels_own_notebook_is_reported_open(tmp_path):
 ])
 def test_servers_are_asked_over_loopback_only(info, url):
     assert loopback_url(info) == url
+
+
+def test_status_and_the_panel_inherit_the_workloads_answers(shell, magics, tmp_path, monkeypatch):
+    from mllens_jupyter import review as reviews
+    from mllens_jupyter.lens import get_lens
+
+    lens = get_lens()
+    (tmp_path / ".git").mkdir()
+    review = reviews.with_workload_answer(reviews.new_review(lens, "Churn"), "MLSEC04-BP01", {"status": "done"})
+    reviews.create(tmp_path / reviews.REVIEW_FILE, review)
+    monkeypatch.chdir(tmp_path)
+    run(shell, "model.fit(X, y)")
+    _, _, outputs = run(shell, "%mllens status")
+    text = shown_text(outputs)
+    assert "1 of 105 practices answered" in text and "| Model development | yes | 1/33 | 1 |" in text
+    assert f"inherited from the workload's review file ({tmp_path / reviews.REVIEW_FILE})" in text
+    store = magics.connection(lens).store
+    assert store.answer_of("MLSEC04-BP01") == {"status": "done", "scope": "workload"}
+    assert store.changes_to_save() == {}
