@@ -36,7 +36,10 @@ export function WorkloadSummary({ model }: { model: LensModel }): JSX.Element {
   );
 }
 
-/** Where an answer comes from: the workload's review file, or this notebook. */
+/**
+ * Where an answer comes from, when a review file covers the notebook (without one, every answer is
+ * the notebook's): the workload's review file, or this notebook.
+ */
 export function ScopeBadge({
   practiceId,
   answer,
@@ -47,7 +50,7 @@ export function ScopeBadge({
   review: IReviewState | null;
 }): JSX.Element | null {
   const trans = useContext(Trans);
-  if (!answer) {
+  if (!answer || !review) {
     return null;
   }
   if (answer.scope === 'workload') {
@@ -55,13 +58,13 @@ export function ScopeBadge({
       <span
         className="jp-mllens-Badge jp-mllens-Scope"
         data-scope="workload"
-        title={trans.__('Answered for the whole workload in %1', review?.path ?? '')}
+        title={trans.__('Answered for the whole workload in %1', review.path)}
       >
         {trans.__('Workload')}
       </span>
     );
   }
-  const overrides = review?.answers[practiceId] !== undefined;
+  const overrides = review.answers[practiceId] !== undefined;
   return (
     <span
       className="jp-mllens-Badge jp-mllens-Scope"

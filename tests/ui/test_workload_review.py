@@ -17,7 +17,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from mllens_jupyter.lens import get_lens
 
-from .lab_page import open_notebook, open_sidebar, select_cell, write_notebook
+from .lab_page import open_notebook, open_sidebar, select_cell, set_sidebar_width, write_notebook
+from .test_layout import OVERFLOWING
 from .test_sidebar import CHURN_CELLS
 
 NOTEBOOK = "churn-repo/analysis/train.ipynb"
@@ -147,3 +148,8 @@ def test_citing_the_active_cell_writes_its_id_as_evidence_of_the_workload_answer
     assert answers[inherited]["evidence"] == [{"notebook": "analysis/train.ipynb", "cell": cell_id}]
     assert answers[inherited]["status"] == "done"
     expect(row.locator(".jp-mllens-Cited li")).to_have_text(f"analysis/train.ipynb, cell {cell_id}")
+
+    row.get_by_label(f"Workload status of {inherited}").select_option("not_applicable")
+    expect(row.get_by_label(f"Why {inherited} is not applicable to the workload")).to_be_visible()
+    set_sidebar_width(page, 250)
+    assert sidebar.evaluate(OVERFLOWING) == []
