@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mllens_jupyter.answers import is_covered, open_risk
+from mllens_jupyter.answers import effective_answers, is_covered, open_risk
 from mllens_jupyter.lens import Lens, Phase, Pillar, Practice
 from mllens_jupyter.answers import resolve_answers
 
@@ -58,3 +58,8 @@ def test_the_panel_counts_with_the_same_rule():
     store.apply_state({"schema_version": 1, "lens": "table", "answers": case["answers"]}, None)
     checklist = Checklist(lens, store, "data_processing")
     assert checklist.counts("operational_excellence")["done"] == 1
+
+
+@pytest.mark.parametrize("case", CASES["effective"], ids=ids(CASES["effective"]))
+def test_effective_answers(case):
+    assert effective_answers(case["own"], case["workload"]) == case["expected"]

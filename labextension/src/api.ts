@@ -4,7 +4,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IInference, ILens } from './types';
+import { IAnswersState, IInference, ILens, IReviewState, Status } from './types';
 
 /** Why a request failed: the server unreachable, the server extension missing, or the server's answer. */
 export type ApiProblem = 'unreachable' | 'no_extension' | 'server';
@@ -73,4 +73,33 @@ export interface IInferRequest {
 
 export function fetchInference(body: string): Promise<IInference> {
   return requestAPI<IInference>('infer', { method: 'POST', body });
+}
+
+/** The answers that apply to an open notebook (its metadata as the editor holds it), with scope. */
+export function fetchAnswers(
+  path: string,
+  metadata: { [key: string]: any },
+  lens: string | null
+): Promise<IAnswersState> {
+  const body = JSON.stringify({ path, metadata, ...(lens ? { lens } : {}) });
+  return requestAPI<IAnswersState>('answers', { method: 'POST', body });
+}
+
+/** A workload answer to record (status null removes it; no status only cites a cell). */
+export interface IReviewWrite {
+  path: string;
+  practice: string;
+  version: string;
+  status?: Status | null;
+  note?: string;
+  reason?: string;
+  owner?: string;
+  due?: string;
+  cite?: string;
+  lens?: string;
+}
+
+/** Write the review file; an ApiError with status 409 when it changed since `version`. */
+export function writeReview(write: IReviewWrite): Promise<IReviewState> {
+  return requestAPI<IReviewState>('review', { method: 'PUT', body: JSON.stringify(write) });
 }

@@ -3,7 +3,15 @@
  * joined with the notebook's answers, their open risk and the evidence found in the notebook.
  */
 import { isCovered, openRisk } from './metadata';
-import { IAnswer, ILens, IPillar, IPractice, RiskLevel } from './types';
+import {
+  IAnswer,
+  IEffectiveAnswer,
+  ILens,
+  IPillar,
+  IPractice,
+  IWorkloadAnswer,
+  RiskLevel
+} from './types';
 
 export interface IFilters {
   unansweredOnly: boolean;
@@ -12,7 +20,7 @@ export interface IFilters {
 
 export interface IPracticeRow {
   practice: IPractice;
-  answer: IAnswer | undefined;
+  answer: IEffectiveAnswer | undefined;
   risk: RiskLevel | null;
   applicable: boolean;
   evidence: string[];
@@ -28,7 +36,7 @@ export interface IPillarSection {
 export interface IChecklistInput {
   lens: ILens;
   phases: string[] | null;
-  answers: { [id: string]: IAnswer };
+  answers: { [id: string]: IEffectiveAnswer };
   present: string[];
   evidence: { [id: string]: string[] };
   filters: IFilters;
@@ -55,6 +63,28 @@ export function resolveAnswers(
     }
   }
   return resolved;
+}
+
+/**
+ * The answers that apply to a notebook, each with its scope: the notebook's own answer overrides
+ * its workload's; otherwise the workload's applies (as mllens_jupyter/answers.py `effective_answers`).
+ */
+export function effectiveAnswers(
+  own: { [id: string]: IAnswer },
+  workload: { [id: string]: IWorkloadAnswer }
+): { [id: string]: IEffectiveAnswer } {
+  const effective: { [id: string]: IEffectiveAnswer } = {};
+  for (const [id, answer] of Object.entries(workload)) {
+    effective[id] = { ...answer, scope: 'workload' };
+  }
+  for (const [id, answer] of Object.entries(own)) {
+    effective[id] = { ...answer, scope: 'notebook' };
+  }
+  const sorted: { [id: string]: IEffectiveAnswer } = {};
+  for (const id of Object.keys(effective).sort()) {
+    sorted[id] = effective[id];
+  }
+  return sorted;
 }
 
 function practiceIndex(lens: ILens): Map<string, IPractice> {

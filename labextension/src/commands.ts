@@ -18,6 +18,7 @@ export namespace CommandIDs {
   export const toggleSidebar = 'mllens:toggle-sidebar';
   export const nextUnanswered = 'mllens:next-unanswered';
   export const setStatus = 'mllens:set-status';
+  export const citeCell = 'mllens:cite-cell';
 }
 
 export const PALETTE_CATEGORY = 'ML Lens';
@@ -74,6 +75,14 @@ export function addCommands({ app, model, sidebar, trans }: ICommandContext): vo
       }
     }
   });
+  app.commands.addCommand(CommandIDs.citeCell, {
+    label: trans.__('ML Lens: Cite the Active Cell for the Focused Practice'),
+    caption: trans.__(
+      "Add the active cell as evidence of the workload's answer to the practice focused in the sidebar"
+    ),
+    isEnabled: () => model.focused !== null && !!model.workloadAnswer(model.focused),
+    execute: () => (model.focused ? model.citeActiveCell(model.focused) : false)
+  });
 }
 
 export function addToPalette(palette: ICommandPalette, withToggle: boolean): void {
@@ -85,4 +94,5 @@ export function addToPalette(palette: ICommandPalette, withToggle: boolean): voi
   for (const status of STATUSES) {
     palette.addItem({ command: CommandIDs.setStatus, args: { status }, category });
   }
+  palette.addItem({ command: CommandIDs.citeCell, category });
 }

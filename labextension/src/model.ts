@@ -7,12 +7,39 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { fetchInference, IInferRequest, lensFetcher } from './api';
-import { checklist, IFilters, IPillarSection, resolveAnswers } from './checklist';
+import {
+  ApiError,
+  fetchAnswers,
+  fetchInference,
+  IInferRequest,
+  lensFetcher,
+  writeReview
+} from './api';
+import { checklist, effectiveAnswers, IFilters, IPillarSection, resolveAnswers } from './checklist';
 import { answersOf, asNamespace, NAMESPACE, withAnswer } from './metadata';
 import { PhaseChoice, presentPhases, shownPhases } from './phases';
 import { DEFAULT_SETTINGS, ISettings, startingView } from './settings';
-import { IAnswer, ICellInference, ICurrentPhase, IInference, ILens, INamespace } from './types';
+import {
+  IAnswer,
+  ICellInference,
+  IEffectiveAnswer,
+  IReviewState,
+  ICurrentPhase,
+  IInference,
+  ILens,
+  INamespace,
+  IWorkloadAnswer,
+  Status
+} from './types';
+
+/** What a person gives for a workload answer (status null removes it). */
+export interface IWorkloadFields {
+  status: Status | null;
+  note?: string;
+  reason?: string;
+  owner?: string;
+  due?: string;
+}
 
 export class LensModel implements IDisposable {
   get changed(): ISignal<this, void> {
@@ -74,8 +101,28 @@ export class LensModel implements IDisposable {
     return asNamespace(this._notebook?.model?.getMetadata(NAMESPACE));
   }
 
-  get answers(): { [id: string]: IAnswer } {
-    return this._lens ? resolveAnswers(this._lens, answersOf(this.namespace)) : {};
+  /** The answers that apply: the notebook's own (as the editor holds them) over its workload's. */
+  get answers(): { [id: string]: IEffectiveAnswer } {
+    if (!this._lens) {
+      return {};
+    }
+    const own = resolveAnswers(this._lens, answersOf(this.namespace));
+    return effectiveAnswers(own, this._review?.answers ?? {});
+  }
+
+  /** The workload review covering the notebook (mllens-review.yaml), or null when none does. */
+  get review(): IReviewState | null {
+    return this._review;
+  }
+
+  /** What the server said when the last workload write or read failed, or null. */
+  get reviewMessage(): string | null {
+    return this._reviewMessage;
+  }
+
+  /** Whether the last workload write was refused because the review file had changed. */
+  get reviewConflict(): boolean {
+    return this._reviewConflict;
   }
 
   /** The phases present: inferred, plus those the person pinned in the metadata. */
@@ -120,6 +167,8 @@ export class LensModel implements IDisposable {
     this._inference = null;
     this._lastBody = null;
     this._error = null;
+    this._review = null;
+    this._reviewMessage = null;
     this._activeCell = panel?.content.activeCellIndex ?? 0;
     if (panel) {
       this._connect(panel);
@@ -163,6 +212,9 @@ export class LensModel implements IDisposable {
     if (visible && this._stale) {
       this._schedule(0);
     }
+    if (visible) {
+      this._scheduleReview(0);
+    }
   }
 
   choosePhase(choice: PhaseChoice): void {
@@ -192,6 +244,37 @@ export class LensModel implements IDisposable {
     model.setMetadata(NAMESPACE, withAnswer(namespace, practiceId, answer, lens.id));
   }
 
+  /**
+   * Record (or remove, with status null) the whole workload's answer in its review file. False
+   * when the file changed since it was read: the newer state is fetched and a message says so.
+   */
+  async setWorkloadAnswer(practiceId: string, fields: IWorkloadFields): Promise<boolean> {
+    const body: { [key: string]: unknown } = { ...fields };
+    for (const key of ['note', 'reason', 'owner', 'due']) {
+      if (!body[key]) {
+        delete body[key];
+      }
+    }
+    if (fields.status !== 'not_applicable') {
+      delete body.reason;
+    }
+    return this._writeReview(practiceId, body);
+  }
+
+  /** Add the active cell (its id) as evidence of the workload's answer to `practiceId`. */
+  async citeActiveCell(practiceId: string): Promise<boolean> {
+    const cell = this._notebook?.content.activeCell?.model.id;
+    if (!cell) {
+      return false;
+    }
+    return this._writeReview(practiceId, { cite: cell });
+  }
+
+  /** The workload answer recorded for `practiceId` in the review file, if any. */
+  workloadAnswer(practiceId: string): IWorkloadAnswer | undefined {
+    return this._review?.answers[practiceId];
+  }
+
   dispose(): void {
     if (this._isDisposed) {
       return;
@@ -199,6 +282,67 @@ export class LensModel implements IDisposable {
     this._isDisposed = true;
     this._disconnect();
     Signal.clearData(this);
+  }
+
+  private async _writeReview(
+    practice: string,
+    fields: { [key: string]: unknown }
+  ): Promise<boolean> {
+    const panel = this._notebook;
+    const review = this._review;
+    if (!panel || !review) {
+      return false;
+    }
+    const lens = this._lens?.id;
+    const write = { ...fields, path: panel.context.path, practice, version: review.version, lens };
+    try {
+      const state = await writeReview(write as any);
+      if (panel === this._notebook) {
+        this._review = state;
+        this._reviewMessage = null;
+        this._reviewConflict = false;
+        this._changed.emit();
+      }
+      this._scheduleReview(0);
+      return true;
+    } catch (error) {
+      this._reviewConflict = error instanceof ApiError && error.status === 409;
+      this._reviewMessage = (error as Error).message;
+      this._changed.emit();
+      this._scheduleReview(0);
+      return false;
+    }
+  }
+
+  private _scheduleReview(delay: number): void {
+    window.clearTimeout(this._reviewTimer);
+    if (!this._visible || !this._notebook) {
+      return;
+    }
+    this._reviewTimer = window.setTimeout(() => void this._fetchReview(), delay);
+  }
+
+  private async _fetchReview(): Promise<void> {
+    const panel = this._notebook;
+    if (!panel?.model || !panel.context.isReady) {
+      return;
+    }
+    const namespace = asNamespace(panel.model.getMetadata(NAMESPACE));
+    const metadata = namespace ? { [NAMESPACE]: namespace } : {};
+    const lens = namespace?.lens || this._settings.defaultLens || null;
+    const ticket = ++this._reviewTicket;
+    try {
+      const state = await fetchAnswers(panel.context.path, metadata, lens);
+      if (ticket === this._reviewTicket && panel === this._notebook) {
+        this._review = state.review;
+        this._changed.emit();
+      }
+    } catch (error) {
+      if (ticket === this._reviewTicket && panel === this._notebook) {
+        this._reviewMessage = (error as Error).message;
+        this._changed.emit();
+      }
+    }
   }
 
   private _connect(panel: NotebookPanel): void {
@@ -209,6 +353,7 @@ export class LensModel implements IDisposable {
       if (panel === this._notebook) {
         this._activeCell = panel.content.activeCellIndex;
         this._schedule(0);
+        this._scheduleReview(0);
       }
     });
   }
@@ -221,6 +366,7 @@ export class LensModel implements IDisposable {
       panel.disposed.disconnect(this._onDisposed, this);
     }
     window.clearTimeout(this._timer);
+    window.clearTimeout(this._reviewTimer);
   }
 
   private _onContentChanged(): void {
@@ -230,6 +376,7 @@ export class LensModel implements IDisposable {
   private _onMetadataChanged(_: unknown, change: { key: string }): void {
     if (change.key === NAMESPACE) {
       this._changed.emit();
+      this._scheduleReview(this._settings.editDelay);
     }
   }
 
@@ -300,6 +447,11 @@ export class LensModel implements IDisposable {
   private _settings: ISettings = DEFAULT_SETTINGS;
   private _focused: string | null = null;
   private _focusRequest = 0;
+  private _review: IReviewState | null = null;
+  private _reviewMessage: string | null = null;
+  private _reviewConflict = false;
+  private _reviewTimer = 0;
+  private _reviewTicket = 0;
 }
 
 /**

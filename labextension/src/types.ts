@@ -102,6 +102,39 @@ export interface IAnswer {
   updated?: string;
 }
 
+export type Scope = 'notebook' | 'workload';
+
+/** A link to a cell, relative to the review file's folder. */
+export interface IEvidenceLink {
+  notebook: string;
+  cell?: string;
+}
+
+/** An answer recorded for the whole workload in its review file. */
+export interface IWorkloadAnswer extends IAnswer {
+  owner?: string;
+  due?: string;
+  evidence?: IEvidenceLink[];
+}
+
+/** An answer that applies to a notebook, with where it comes from. */
+export interface IEffectiveAnswer extends IWorkloadAnswer {
+  scope: Scope;
+}
+
+/** The workload review covering a notebook, as the server reads it (mllens-review.yaml). */
+export interface IReviewState {
+  path: string;
+  version: string;
+  workload: { name: string; owner?: string; [key: string]: unknown };
+  answers: { [practiceId: string]: IWorkloadAnswer };
+}
+
+export interface IAnswersState {
+  review: IReviewState | null;
+  answers: { [practiceId: string]: IEffectiveAnswer };
+}
+
 export interface INamespace {
   schema_version: 1;
   lens?: string;

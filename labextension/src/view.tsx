@@ -14,12 +14,11 @@ import { reasonLabel, riskLabel, statusLabel, TRANSLATION_DOMAIN } from './label
 import { makeAnswer, REASONS, STATUSES } from './metadata';
 import { LensModel } from './model';
 import { breakableParts, cellCount, percent, phaseName, phaseReasons, reasonList } from './phases';
+import { Trans } from './translation';
 import { IAnswer, Reason, Status } from './types';
+import { ScopeBadge, ScopeChoice, ScopeValue, WorkloadForm, WorkloadSummary } from './workload';
 
 export const SIDEBAR_ID = 'mllens-sidebar';
-
-/** The translation bundle of the extension, for every component of the view. */
-const Trans = React.createContext<TranslationBundle>(nullTranslator.load(TRANSLATION_DOMAIN));
 
 export class LensSidebar extends ReactWidget {
   constructor(
@@ -116,6 +115,7 @@ function Sidebar({ model }: { model: LensModel }): JSX.Element {
         <>
           <PhaseSummary model={model} />
           <Controls model={model} />
+          <WorkloadSummary model={model} />
           <Checklist model={model} />
         </>
       ) : (
@@ -360,9 +360,12 @@ function PracticeItem({
   onAnswer: OnAnswer;
   model: LensModel;
 }): JSX.Element {
-  const trans = useContext(Trans);
-  const { practice, answer } = row;
+  const { practice } = row;
   const focused = model.focused === practice.id;
+  const inherited = row.answer?.scope === 'workload';
+  const [scope, setScope] = useState<ScopeValue>(inherited ? 'workload' : 'notebook');
+  useEffect(() => setScope(inherited ? 'workload' : 'notebook'), [inherited]);
+  const workload = scope === 'workload' && model.review !== null;
   const card = useRef<HTMLLIElement>(null);
   const statusField = useRef<HTMLSelectElement>(null);
   useEffect(() => {
@@ -371,12 +374,56 @@ function PracticeItem({
       statusField.current?.focus();
     }
   }, [model.focusRequest]);
+  const titleId = `jp-mllens-title-${practice.id}`;
+  return (
+    <li
+      ref={card}
+      className="jp-mllens-Practice"
+      data-practice-id={practice.id}
+      data-focused={focused}
+      data-scope={row.answer?.scope ?? ''}
+      aria-labelledby={titleId}
+      onFocus={() => model.focus(practice.id)}
+    >
+      <span className="jp-mllens-PracticeTitle" id={titleId}>
+        {practice.title}
+      </span>
+      <div className="jp-mllens-PracticeMeta">
+        <code className="jp-mllens-PracticeId">{practice.id}</code>
+        <RiskBadge row={row} />
+        <ScopeBadge practiceId={practice.id} answer={row.answer} review={model.review} />
+      </div>
+      {model.review && <ScopeChoice practiceId={practice.id} scope={scope} onChange={setScope} />}
+      {workload ? (
+        <WorkloadForm practiceId={practice.id} model={model} statusField={statusField} />
+      ) : (
+        <NotebookAnswer row={row} onAnswer={onAnswer} model={model} statusField={statusField} />
+      )}
+      <PracticeDetails row={row} />
+    </li>
+  );
+}
+
+/** The notebook's own answer to a practice (in its metadata): status, reason and note. */
+function NotebookAnswer({
+  row,
+  onAnswer,
+  model,
+  statusField
+}: {
+  row: IPracticeRow;
+  onAnswer: OnAnswer;
+  model: LensModel;
+  statusField: React.RefObject<HTMLSelectElement>;
+}): JSX.Element {
+  const trans = useContext(Trans);
+  const { practice } = row;
+  const answer: IAnswer | undefined = row.answer?.scope === 'notebook' ? row.answer : undefined;
   const [pendingNA, setPendingNA] = useState(false);
   const [note, setNote] = useState(answer?.note ?? '');
   useEffect(() => setNote(answer?.note ?? ''), [answer?.note, answer?.updated]);
   useEffect(() => setPendingNA(false), [answer?.status]);
   const status = pendingNA ? 'not_applicable' : (answer?.status ?? '');
-  const titleId = `jp-mllens-title-${practice.id}`;
 
   const timer = useRef(0);
   const latest = useRef(answer);
@@ -423,83 +470,66 @@ function PracticeItem({
   };
 
   return (
-    <li
-      ref={card}
-      className="jp-mllens-Practice"
-      data-practice-id={practice.id}
-      data-focused={focused}
-      aria-labelledby={titleId}
-      onFocus={() => model.focus(practice.id)}
-    >
-      <span className="jp-mllens-PracticeTitle" id={titleId}>
-        {practice.title}
-      </span>
-      <div className="jp-mllens-PracticeMeta">
-        <code className="jp-mllens-PracticeId">{practice.id}</code>
-        <RiskBadge row={row} />
-      </div>
-      <div className="jp-mllens-Answer">
+    <div className="jp-mllens-Answer">
+      <label className="jp-mllens-Field">
+        <span>{trans.__('Status')}</span>
+        <select
+          ref={statusField}
+          className="jp-mllens-Select"
+          aria-label={trans.__('Status of %1', practice.id)}
+          value={status}
+          onChange={event => chooseStatus(event.currentTarget.value)}
+        >
+          <option value="">{trans.__('Unanswered')}</option>
+          {STATUSES.map(s => (
+            <option key={s} value={s}>
+              {statusLabel(trans, s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {status === 'not_applicable' && (
         <label className="jp-mllens-Field">
-          <span>{trans.__('Status')}</span>
+          <span>{trans.__('Reason')}</span>
           <select
-            ref={statusField}
             className="jp-mllens-Select"
-            aria-label={trans.__('Status of %1', practice.id)}
-            value={status}
-            onChange={event => chooseStatus(event.currentTarget.value)}
+            aria-label={trans.__('Why %1 is not applicable', practice.id)}
+            value={answer?.reason ?? ''}
+            onChange={event => chooseReason(event.currentTarget.value)}
           >
-            <option value="">{trans.__('Unanswered')}</option>
-            {STATUSES.map(s => (
-              <option key={s} value={s}>
-                {statusLabel(trans, s)}
+            <option value="" disabled>
+              {trans.__('Choose a reason…')}
+            </option>
+            {REASONS.map(r => (
+              <option key={r} value={r}>
+                {reasonLabel(trans, r)}
               </option>
             ))}
           </select>
         </label>
-        {status === 'not_applicable' && (
-          <label className="jp-mllens-Field">
-            <span>{trans.__('Reason')}</span>
-            <select
-              className="jp-mllens-Select"
-              aria-label={trans.__('Why %1 is not applicable', practice.id)}
-              value={answer?.reason ?? ''}
-              onChange={event => chooseReason(event.currentTarget.value)}
-            >
-              <option value="" disabled>
-                {trans.__('Choose a reason…')}
-              </option>
-              {REASONS.map(r => (
-                <option key={r} value={r}>
-                  {reasonLabel(trans, r)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label className="jp-mllens-Field jp-mllens-NoteField">
-          <span>{trans.__('Note')}</span>
-          <textarea
-            className="jp-mllens-Note"
-            aria-label={trans.__('Note on %1', practice.id)}
-            value={note}
-            rows={2}
-            disabled={!answer}
-            placeholder={
-              answer ? trans.__('What was done, or why not') : trans.__('Choose a status first')
+      )}
+      <label className="jp-mllens-Field jp-mllens-NoteField">
+        <span>{trans.__('Note')}</span>
+        <textarea
+          className="jp-mllens-Note"
+          aria-label={trans.__('Note on %1', practice.id)}
+          value={note}
+          rows={2}
+          disabled={!answer}
+          placeholder={
+            answer ? trans.__('What was done, or why not') : trans.__('Choose a status first')
+          }
+          onChange={event => editNote(event.currentTarget.value)}
+          onBlur={() => saveNote()}
+          onKeyDown={event => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              saveNote();
             }
-            onChange={event => editNote(event.currentTarget.value)}
-            onBlur={() => saveNote()}
-            onKeyDown={event => {
-              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-                event.preventDefault();
-                saveNote();
-              }
-            }}
-          />
-        </label>
-      </div>
-      <PracticeDetails row={row} />
-    </li>
+          }}
+        />
+      </label>
+    </div>
   );
 }
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { checklist, resolveAnswers } from '../checklist';
+import { checklist, effectiveAnswers, resolveAnswers } from '../checklist';
 import { openRisk } from '../metadata';
 import { IAnswer, ILens, RiskLevel } from '../types';
 
@@ -60,7 +60,7 @@ describe('done of total per pillar', () => {
       const sections = checklist({
         lens,
         phases: null,
-        answers: resolveAnswers(lens, c.answers as Answers),
+        answers: effectiveAnswers(resolveAnswers(lens, c.answers as Answers), {}),
         present: lens.phases.map(p => p.id),
         evidence: {},
         filters: { unansweredOnly: false, highRiskOnly: false }
@@ -75,6 +75,14 @@ describe('resolving answers', () => {
   for (const c of CASES.resolve) {
     it(c.case, () => {
       expect(resolveAnswers(tableLens(), c.answers as Answers)).toEqual(c.expected);
+    });
+  }
+});
+
+describe('effective answers', () => {
+  for (const c of CASES.effective) {
+    it(c.case, () => {
+      expect(effectiveAnswers(c.own as Answers, c.workload as Answers)).toEqual(c.expected);
     });
   }
 });
