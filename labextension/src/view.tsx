@@ -10,10 +10,11 @@ import React, { useContext, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
 import { IPillarSection, IPracticeRow } from './checklist';
 import { lensIcon } from './icon';
-import { reasonLabel, riskLabel, statusLabel, TRANSLATION_DOMAIN } from './labels';
-import { makeAnswer, REASONS, STATUSES } from './metadata';
+import { riskLabel, statusLabel, TRANSLATION_DOMAIN } from './labels';
+import { makeAnswer } from './metadata';
 import { LensModel } from './model';
 import { breakableParts, cellCount, percent, phaseName, phaseReasons, reasonList } from './phases';
+import { ReasonOptions, StatusOptions } from './options';
 import { Trans } from './translation';
 import { IAnswer, Reason, Status } from './types';
 import { ScopeBadge, ScopeChoice, ScopeValue, WorkloadForm, WorkloadSummary } from './workload';
@@ -481,11 +482,7 @@ function NotebookAnswer({
           onChange={event => chooseStatus(event.currentTarget.value)}
         >
           <option value="">{trans.__('Unanswered')}</option>
-          {STATUSES.map(s => (
-            <option key={s} value={s}>
-              {statusLabel(trans, s)}
-            </option>
-          ))}
+          <StatusOptions trans={trans} />
         </select>
       </label>
       {status === 'not_applicable' && (
@@ -500,11 +497,7 @@ function NotebookAnswer({
             <option value="" disabled>
               {trans.__('Choose a reason…')}
             </option>
-            {REASONS.map(r => (
-              <option key={r} value={r}>
-                {reasonLabel(trans, r)}
-              </option>
-            ))}
+            <ReasonOptions trans={trans} />
           </select>
         </label>
       )}

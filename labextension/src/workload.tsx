@@ -6,9 +6,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useContext, useEffect, useState } from 'react';
 
-import { reasonLabel, statusLabel } from './labels';
-import { REASONS, STATUSES } from './metadata';
+import { statusLabel } from './labels';
 import { IWorkloadFields, LensModel } from './model';
+import { ReasonOptions, StatusOptions } from './options';
 import { Trans } from './translation';
 import { IEffectiveAnswer, IEvidenceLink, IReviewState, IWorkloadAnswer, Status } from './types';
 
@@ -198,11 +198,7 @@ export function WorkloadForm({
             onChange={event => edit({ status: event.currentTarget.value })}
           >
             <option value="">{trans.__('Unanswered')}</option>
-            {STATUSES.map(s => (
-              <option key={s} value={s}>
-                {statusLabel(trans, s)}
-              </option>
-            ))}
+            <StatusOptions trans={trans} />
           </select>
         </label>
         {draft.status === 'not_applicable' && (
@@ -214,11 +210,7 @@ export function WorkloadForm({
               value={draft.reason || 'other'}
               onChange={event => edit({ reason: event.currentTarget.value })}
             >
-              {REASONS.map(r => (
-                <option key={r} value={r}>
-                  {reasonLabel(trans, r)}
-                </option>
-              ))}
+              <ReasonOptions trans={trans} />
             </select>
           </label>
         )}
