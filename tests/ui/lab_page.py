@@ -70,10 +70,17 @@ def save(page: Page, notebook: Locator) -> None:
 
 
 def read_when(path: Path, ready: Callable[[dict], bool], timeout: float = 15) -> nbformat.NotebookNode:
-    """The notebook on disk, read with nbformat, once `ready` holds (the save is asynchronous)."""
+    """The notebook on disk, read with nbformat, once `ready` holds (the save is asynchronous, and the
+    server may be in the middle of writing the file: a read that finds it empty or cut is tried again)."""
     deadline = time.monotonic() + timeout
     while True:
-        notebook = nbformat.read(path, as_version=4)
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except nbformat.reader.NotJSONError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+            continue
         if ready(notebook) or time.monotonic() > deadline:
             return notebook
         time.sleep(0.2)
